@@ -1,0 +1,16 @@
+from typing import Any
+
+from onething.accounts.demo import load_demo
+from onething.core.commands import SubcommandCommand
+
+
+class Command(SubcommandCommand):
+    help = "Demo applicants, enterprises, agents and staff."
+    subcommands = {"load": "Create the demo accounts (safe to run again)."}
+
+    def handle_load(self, **options: Any) -> None:
+        counts = load_demo()
+        self.stdout.write(self.style.SUCCESS(
+            "演示数据已就绪：{applicants} 位群众、{enterprises} 家企业、{staff} 位工作人员".format(
+                **counts)
+        ))

@@ -1,0 +1,61 @@
+"""The HTTP API at /api/v1/: the contract for department systems and other channels.
+
+Every error is a JSON body ``{"code", "message" (中文), "message_en", "details"}``.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from onething.accounts.api import router as accounts_router
+from onething.accounts.throttle import Throttled
+from onething.catalog.api import router as catalog_router
+from onething.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onething.org.api import router as org_router
+
+api = NinjaAPI(
+    title="OneThing 一件事一次办 API",
+    version="1",
+    description=(
+        "一件事一次办平台接口：办事指南、申请、部门办件与回调。"
+        " Authenticate with `Authorization: Bearer <token>` from `POST /api/v1/auth/token` or"
+        " a department token from `onething token create`."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/auth", accounts_router)
+api.add_router("/org", org_router)
+api.add_router("/one-things", catalog_router)
+
+STATUS = {PermissionDenied: 403, NotFound: 404, Conflict: 409, Throttled: 429}
+
+
+@api.exception_handler(DomainError)
+def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+    return api.create_response(request, exc.as_dict(), status=status)
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    body = {
+        "code": "unauthenticated",
+        "message": "请先登录，或提供有效的接口令牌。",
+        "message_en": "Sign in first, or send a valid bearer token.",
+        "details": {},
+    }
+    return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(NinjaValidationError)
+def invalid_request(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    body = {
+        "code": "invalid_request",
+        "message": "请求内容不符合要求，请检查标出的字段。",
+        "message_en": "The request does not match the schema; see the listed fields.",
+        "details": {"errors": exc.errors},
+    }
+    return api.create_response(request, body, status=422)

@@ -1,0 +1,54 @@
+"""Reads of the published catalog."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from django.db.models import Prefetch, QuerySet
+
+from onething.core.errors import NotFound
+
+from .models import OneThing, OneThingDepartment, OneThingItem
+
+LIFE_STAGE_ORDER = {
+    "person": ["出生", "教育", "就业", "婚育", "住房", "社会保障", "扶残助困", "退役", "出行",
+               "退休", "身后", "其他"],
+    "enterprise": ["开办", "准营", "用工", "经营", "建设", "注销"],
+}
+
+
+def one_things_published() -> QuerySet[OneThing]:
+    return (
+        OneThing.objects.filter(status=OneThing.Status.PUBLISHED)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("departments", queryset=OneThingDepartment.objects.select_related("kind")),
+            Prefetch("entries", queryset=OneThingItem.objects.select_related(
+                "item", "item__department_kind")),
+        )
+    )
+
+
+def one_thing_get(code: str) -> OneThing:
+    one_thing = one_things_published().filter(code=code).first()
+    if one_thing is None:
+        raise NotFound(
+            code="one_thing_not_found",
+            message=f"没有找到编码为 {code} 的“一件事”。",
+            message_en=f"There is no published one-thing with code {code}.",
+        )
+    return one_thing
+
+
+def one_things_by_stage(
+    one_things: list[OneThing],
+) -> dict[str, OrderedDict[str, list[OneThing]]]:
+    """{audience: {life stage: [one-things]}} in the order people live them."""
+    grouped: dict[str, OrderedDict[str, list[OneThing]]] = {}
+    for audience, stages in LIFE_STAGE_ORDER.items():
+        buckets: OrderedDict[str, list[OneThing]] = OrderedDict((s, []) for s in stages)
+        for one_thing in one_things:
+            if one_thing.audience == audience:
+                buckets.setdefault(one_thing.life_stage, []).append(one_thing)
+        grouped[audience] = OrderedDict((k, v) for k, v in buckets.items() if v)
+    return grouped

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("one-things/<str:code>/", views.one_thing_detail, name="one_thing"),
+]

@@ -1,0 +1,42 @@
+"""Errors that reach a person: always a Chinese message, an English one, and where it happened."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DomainError(Exception):
+    """A rule was broken. ``code`` is stable for programs; the messages are for people."""
+
+    code: str
+    message: str
+    message_en: str
+    details: dict[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return f"{self.message}（{self.message_en}）"
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "message_en": self.message_en,
+            "details": self.details,
+        }
+
+
+class ValidationFailed(DomainError):
+    """Input that does not meet a rule (a check digit, a format, a missing field)."""
+
+
+class PermissionDenied(DomainError):
+    """The actor may not see or do this."""
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the actor may not know that it does."""
+
+
+class Conflict(DomainError):
+    """The thing changed under the actor's feet (a concurrent decision, a replay)."""
