@@ -1,11 +1,11 @@
 """The ``onething`` command: Django's manage.py for operators.
 
-    onething migrate
-    onething org load           # regions, departments, halls
-    onething catalog load       # data elements, service items, one-things
-    onething demo load          # demo applicants, enterprises and staff
-    onething token create --department 321183:health --name 卫健业务系统
-    onething serve              # web server and background worker together
+onething migrate
+onething org load           # regions, departments, halls
+onething catalog load       # data elements, service items, one-things
+onething demo load          # demo applicants, enterprises and staff
+onething token create --department 321183:health --name 卫健业务系统
+onething serve              # web server and background worker together
 """
 
 from __future__ import annotations

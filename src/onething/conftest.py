@@ -33,7 +33,9 @@ def make_staff(org):
     def make(region: str, kind: str, *roles: str) -> User:
         dept = department(region, kind)
         return staff_create(
-            username=f"staff{next(counter)}", password="pw-Test-123", name="测试人员",
+            username=f"staff{next(counter)}",
+            password="pw-Test-123",
+            name="测试人员",
             roles=[(dept, role) for role in roles or (StaffRole.APPROVER,)],
         )
 
@@ -43,6 +45,9 @@ def make_staff(org):
 @pytest.fixture
 def applicant(org) -> User:
     return applicant_register(
-        username="zhangsan", password="pw-Test-123", name="张三",
-        id_number="11010519491231002X", phone="13812345678",
+        username="zhangsan",
+        password="pw-Test-123",
+        name="张三",
+        id_number="11010519491231002X",
+        phone="13812345678",
     )

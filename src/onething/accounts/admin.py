@@ -14,7 +14,10 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(BaseUserAdmin):
     list_display = ["username", "display_name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
-    fieldsets = (*BaseUserAdmin.fieldsets, ("OneThing", {"fields": ["kind", "display_name"]}))
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        ("OneThing", {"fields": ["kind", "display_name"]}),
+    )
     inlines = [MembershipInline]
 
 
@@ -23,8 +26,15 @@ class PersonAdmin(admin.ModelAdmin):
     """Shows only masked numbers; the clear values are never rendered."""
 
     list_display = ["name", "masked_id_number", "masked_phone", "household_region"]
-    fields = ["name", "masked_id_number", "masked_phone", "sex", "birth_date",
-              "household_region", "user"]
+    fields = [
+        "name",
+        "masked_id_number",
+        "masked_phone",
+        "sex",
+        "birth_date",
+        "household_region",
+        "user",
+    ]
     readonly_fields = ["masked_id_number", "masked_phone", "sex", "birth_date"]
     search_fields = ["name"]
 

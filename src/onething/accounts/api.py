@@ -65,17 +65,18 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenOut:
     if not isinstance(user, User) or not user.is_active:
         signin_failed(username=payload.username, address=address)
         raise _bad_credentials()
-    if any(devices_for_user(user, confirmed=True)):
-        if not payload.otp or match_token(user, payload.otp) is None:
-            signin_failed(username=payload.username, address=address)
-            raise DomainError(
-                code="otp_required",
-                message="该账户已启用动态验证码，请输入验证器中的6位数字。",
-                message_en="This account uses a one-time code; send the 6 digits from your app.",
-            )
+    has_device = any(devices_for_user(user, confirmed=True))
+    if has_device and (not payload.otp or match_token(user, payload.otp) is None):
+        signin_failed(username=payload.username, address=address)
+        raise DomainError(
+            code="otp_required",
+            message="该账户已启用动态验证码，请输入验证器中的6位数字。",
+            message_en="This account uses a one-time code; send the 6 digits from your app.",
+        )
     signin_succeeded(username=payload.username, address=address)
     token, secret = token_issue(
-        user=user, name="sign-in",
+        user=user,
+        name="sign-in",
         lifetime=dt.timedelta(hours=settings.ONETHING_API_TOKEN_HOURS),
     )
     return TokenOut(token=secret, expires_at=token.expires_at)
@@ -87,9 +88,12 @@ def me(request: HttpRequest) -> MeOut:
     assert isinstance(user, User)
     person = person_for_user(user)
     return MeOut(
-        username=user.username, name=str(user), kind=user.kind,
+        username=user.username,
+        name=str(user),
+        kind=user.kind,
         masked_id_number=person.masked_id_number if person else None,
         masked_phone=person.masked_phone if person else None,
-        roles=[RoleOut(role=g.role, department_id=g.department_id)
-               for g in staff_scope(user).grants],
+        roles=[
+            RoleOut(role=g.role, department_id=g.department_id) for g in staff_scope(user).grants
+        ],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 from stdnum.cn import ric, uscc
 
 from onething.org.models import Department, Region
@@ -31,7 +32,7 @@ def demo_id_number(region: str, birth: str, sequence: int) -> str:
 
 
 def demo_credit_code(region: str, serial: str) -> str:
-    body = f"9{1}{region}{serial}"
+    body = f"91{region}{serial}"
     return body + uscc.calc_check_digit(body)
 
 
@@ -42,7 +43,7 @@ APPLICANTS = [
     ("wangwu", "王武", "321183", "19850211", 357, "13712345672", "321183003"),
     ("bangban", "陈帮办", "321183", "19880520", 468, "13612345673", "321183002"),
 ]
-ELDERLY = ("赵奶奶", "321183", "19400101", "002", "13512345674", "321183004")
+ELDERLY = ("赵奶奶", "321183", "19400101", 2, "13512345674", "321183004")
 
 STAFF = [
     # username, name, region, department kind, roles
@@ -58,19 +59,21 @@ STAFF = [
 ]
 
 
-def _person(username: str | None, name: str, id_number: str, phone: str,
-            region: Region) -> Person:
+def _person(username: str | None, name: str, id_number: str, phone: str, region: Region) -> Person:
     existing = Person.objects.filter(id_number_hash=person_lookup_hash(id_number)).first()
     if existing is not None:
         return existing
     user = None
     if username is not None:
         user = User.objects.create_user(
-            username=username, password=DEMO_PASSWORD, kind=User.Kind.APPLICANT,
+            username=username,
+            password=DEMO_PASSWORD,
+            kind=User.Kind.APPLICANT,
             display_name=name,
         )
-    return person_create(name=name, id_number=id_number, phone=phone, household_region=region,
-                         user=user)
+    return person_create(
+        name=name, id_number=id_number, phone=phone, household_region=region, user=user
+    )
 
 
 @transaction.atomic
@@ -78,17 +81,21 @@ def load_demo() -> dict[str, int]:
     regions = {r.code: r for r in Region.objects.all()}
     people = {}
     for username, name, area, birth, seq, phone, household in APPLICANTS:
-        people[username] = _person(username, name, demo_id_number(area, birth, seq), phone,
-                                   regions[household])
-    elderly_name, area, birth, seq, phone, household = ELDERLY
-    elderly = _person(None, elderly_name, demo_id_number(area, birth, int(seq)), phone,
-                      regions[household])
+        people[username] = _person(
+            username, name, demo_id_number(area, birth, seq), phone, regions[household]
+        )
+    elderly_name, area, birth, sequence, phone, household = ELDERLY
+    elderly = _person(
+        None, elderly_name, demo_id_number(area, birth, sequence), phone, regions[household]
+    )
 
     enterprise = Enterprise.objects.filter(name="句容市味之源餐饮有限公司").first()
     if enterprise is None:
         enterprise = enterprise_create(
-            name="句容市味之源餐饮有限公司", credit_code=demo_credit_code("321183", "MA1WZY0C8"),
-            legal_representative=people["wangwu"], region=regions["321183"],
+            name="句容市味之源餐饮有限公司",
+            credit_code=demo_credit_code("321183", "MA1WXY0C8"),
+            legal_representative=people["wangwu"],
+            region=regions["321183"],
             address="句容市华阳街道华阳北路88号",
         )
     wangwu_user = people["wangwu"].user
@@ -98,19 +105,24 @@ def load_demo() -> dict[str, int]:
     agent = people["bangban"].user
     assert agent is not None
     if not agent.authorizations_held.filter(principal=elderly).exists():
-        today = dt.date.today()
+        today = timezone.localdate()
         agent_authorize(
-            principal=elderly, agent=agent, valid_from=today,
-            valid_until=today + dt.timedelta(days=365), evidence="代办授权委托书 JR-DB-2026-0001",
+            principal=elderly,
+            agent=agent,
+            valid_from=today,
+            valid_until=today + dt.timedelta(days=365),
+            evidence="代办授权委托书 JR-DB-2026-0001",
         )
 
     for username, name, region, kind, roles in STAFF:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"kind": User.Kind.STAFF, "display_name": name,
-                      "is_staff": StaffRole.PLATFORM_ADMIN in roles or
-                      StaffRole.CATALOG_EDITOR in roles,
-                      "is_superuser": StaffRole.PLATFORM_ADMIN in roles},
+            defaults={
+                "kind": User.Kind.STAFF,
+                "display_name": name,
+                "is_staff": StaffRole.PLATFORM_ADMIN in roles or StaffRole.CATALOG_EDITOR in roles,
+                "is_superuser": StaffRole.PLATFORM_ADMIN in roles,
+            },
         )
         if created:
             user.set_password(DEMO_PASSWORD)

@@ -162,9 +162,7 @@ class StaffMembership(TimeStampedModel):
     """A staff member's role in one department (which fixes their region)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
-    department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="memberships"
-    )
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="memberships")
     role = models.CharField(_("角色"), max_length=32, choices=StaffRole.choices)
 
     class Meta:

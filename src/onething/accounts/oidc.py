@@ -23,7 +23,7 @@ from .services import person_create
 
 
 def id_number_from_claims(claims: dict[str, Any]) -> str | None:
-    raw = claims.get(settings.ONETHING_OIDC_ID_NUMBER_CLAIM)
+    raw = claims.get(str(settings.ONETHING_OIDC_ID_NUMBER_CLAIM))
     if not raw:
         return None
     try:
@@ -32,7 +32,7 @@ def id_number_from_claims(claims: dict[str, Any]) -> str | None:
         return None
 
 
-class ApplicantOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
+class ApplicantOIDCBackend(OIDCAuthenticationBackend):
     def verify_claims(self, claims: dict[str, Any]) -> bool:
         return id_number_from_claims(claims) is not None
 
@@ -48,13 +48,15 @@ class ApplicantOIDCBackend(OIDCAuthenticationBackend):  # type: ignore[misc]
         assert number is not None
         name = str(claims.get("name") or "")
         user = User.objects.create_user(
-            username=f"oidc-{hmac_sm3_hex(number)[:16]}", kind=User.Kind.APPLICANT,
+            username=f"oidc-{hmac_sm3_hex(number)[:16]}",
+            kind=User.Kind.APPLICANT,
             display_name=name,
         )
         person = Person.objects.filter(id_number_hash=hmac_sm3_hex(number)).first()
         if person is None:
-            person_create(name=name, id_number=number, phone=str(claims.get("phone_number") or ""),
-                          user=user)
+            person_create(
+                name=name, id_number=number, phone=str(claims.get("phone_number") or ""), user=user
+            )
         elif person.user_id is None:
             person.user = user
             person.save(update_fields=["user", "updated_at"])

@@ -23,12 +23,9 @@ from onething.org.models import Department, Region
 from .models import AgentAuthorization, ApiToken, Person, StaffMembership, StaffRole, User
 
 OWN_DEPARTMENT_ROLES = frozenset(
-    {StaffRole.WINDOW_CLERK, StaffRole.COORDINATOR, StaffRole.APPROVER,
-     StaffRole.DEPARTMENT_SYSTEM}
+    {StaffRole.WINDOW_CLERK, StaffRole.COORDINATOR, StaffRole.APPROVER, StaffRole.DEPARTMENT_SYSTEM}
 )
-REGION_ROLES = frozenset(
-    {StaffRole.SUPERVISOR, StaffRole.HOTLINE_AGENT, StaffRole.CATALOG_EDITOR}
-)
+REGION_ROLES = frozenset({StaffRole.SUPERVISOR, StaffRole.HOTLINE_AGENT, StaffRole.CATALOG_EDITOR})
 
 
 @dataclass(frozen=True)
@@ -157,8 +154,11 @@ def agent_may_act_for(
 ) -> bool:
     day = on or timezone.localdate()
     for auth in AgentAuthorization.objects.filter(
-        agent=agent, principal=principal, revoked_at__isnull=True,
-        valid_from__lte=day, valid_until__gte=day,
+        agent=agent,
+        principal=principal,
+        revoked_at__isnull=True,
+        valid_from__lte=day,
+        valid_until__gte=day,
     ):
         if not auth.scope or one_thing_code in auth.scope:
             return True

@@ -75,7 +75,12 @@ def person_create(
 
 @transaction.atomic
 def applicant_register(
-    *, username: str, password: str, name: str, id_number: str, phone: str = "",
+    *,
+    username: str,
+    password: str,
+    name: str,
+    id_number: str,
+    phone: str = "",
     household_region: Region | None = None,
 ) -> User:
     user = User.objects.create_user(
@@ -89,13 +94,20 @@ def applicant_register(
 
 @transaction.atomic
 def enterprise_create(
-    *, name: str, credit_code: str, legal_representative: Person, region: Region,
+    *,
+    name: str,
+    credit_code: str,
+    legal_representative: Person,
+    region: Region,
     address: str = "",
 ) -> Enterprise:
     code = normalize_credit_code(credit_code)
     return Enterprise.objects.create(
-        name=name, credit_code=code, legal_representative=legal_representative,
-        region=region, address=address,
+        name=name,
+        credit_code=code,
+        legal_representative=legal_representative,
+        region=region,
+        address=address,
     )
 
 
@@ -103,15 +115,22 @@ def enterprise_operator_add(
     *, enterprise: Enterprise, user: User, role: str, valid_until: dt.date | None = None
 ) -> EnterpriseOperator:
     operator, _ = EnterpriseOperator.objects.update_or_create(
-        enterprise=enterprise, user=user, defaults={"role": role, "valid_until": valid_until,
-                                                     "revoked_at": None},
+        enterprise=enterprise,
+        user=user,
+        defaults={"role": role, "valid_until": valid_until, "revoked_at": None},
     )
     return operator
 
 
 def agent_authorize(
-    *, principal: Person, agent: User, valid_from: dt.date, valid_until: dt.date,
-    evidence: str, scope: Iterable[str] = (), recorded_by: User | None = None,
+    *,
+    principal: Person,
+    agent: User,
+    valid_from: dt.date,
+    valid_until: dt.date,
+    evidence: str,
+    scope: Iterable[str] = (),
+    recorded_by: User | None = None,
 ) -> AgentAuthorization:
     if valid_until < valid_from:
         raise ValidationFailed(
@@ -128,18 +147,29 @@ def agent_authorize(
             details={"field": "evidence"},
         )
     return AgentAuthorization.objects.create(
-        principal=principal, agent=agent, valid_from=valid_from, valid_until=valid_until,
-        evidence=evidence.strip(), scope=sorted(set(scope)), recorded_by=recorded_by,
+        principal=principal,
+        agent=agent,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=evidence.strip(),
+        scope=sorted(set(scope)),
+        recorded_by=recorded_by,
     )
 
 
 @transaction.atomic
 def staff_create(
-    *, username: str, password: str, name: str,
+    *,
+    username: str,
+    password: str,
+    name: str,
     roles: Iterable[tuple[Department, str]],
 ) -> User:
     user = User.objects.create_user(
-        username=username, password=password, kind=User.Kind.STAFF, display_name=name,
+        username=username,
+        password=password,
+        kind=User.Kind.STAFF,
+        display_name=name,
         is_staff=False,
     )
     for department, role in roles:
@@ -152,14 +182,20 @@ def _new_secret() -> str:
 
 
 def token_issue(
-    *, user: User, name: str, department: Department | None = None,
+    *,
+    user: User,
+    name: str,
+    department: Department | None = None,
     lifetime: dt.timedelta | None = None,
 ) -> tuple[ApiToken, str]:
     """Create a token and return it with its secret, which is shown once and never stored."""
     secret = _new_secret()
     token = ApiToken.objects.create(
-        user=user, name=name, department=department,
-        prefix=secret[: len(TOKEN_PREFIX) + 6], digest=sm3_hex(secret.encode()),
+        user=user,
+        name=name,
+        department=department,
+        prefix=secret[: len(TOKEN_PREFIX) + 6],
+        digest=sm3_hex(secret.encode()),
         expires_at=timezone.now() + lifetime if lifetime else None,
     )
     return token, secret

@@ -19,8 +19,10 @@ def _keys(username: str, address: str) -> list[str]:
 
 
 def signin_check(*, username: str, address: str) -> None:
-    if any((cache.get(key) or 0) >= MAX_FAILURES * (4 if "addr" in key else 1)
-           for key in _keys(username, address)):
+    if any(
+        (cache.get(key) or 0) >= MAX_FAILURES * (4 if "addr" in key else 1)
+        for key in _keys(username, address)
+    ):
         raise Throttled(
             code="too_many_attempts",
             message="登录失败次数过多，请15分钟后再试。",

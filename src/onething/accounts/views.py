@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,7 +21,13 @@ from onething.core.views import forbidden
 
 from .models import StaffRole, User
 from .otp import qr_svg, totp_confirm, totp_device_for_enrolment
-from .selectors import departments_visible_to, person_for_user, staff_scope, staff_visible_to
+from .selectors import (
+    OWN_DEPARTMENT_ROLES,
+    departments_visible_to,
+    person_for_user,
+    staff_scope,
+    staff_visible_to,
+)
 from .throttle import Throttled, signin_check, signin_failed, signin_succeeded
 
 
@@ -65,28 +72,40 @@ def applicant_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     person = person_for_user(user)
     enterprises = [
-        role.enterprise for role in user.enterprise_roles.select_related("enterprise")
+        role.enterprise
+        for role in user.enterprise_roles.select_related("enterprise")
         if role.revoked_at is None
     ]
     principals = [
-        a.principal for a in user.authorizations_held.select_related("principal")
+        a.principal
+        for a in user.authorizations_held.select_related("principal")
         if a.revoked_at is None
     ]
-    return render(request, "accounts/applicant_home.html", {
-        "person": person, "enterprises": enterprises, "principals": principals,
-        "one_things": list(one_things_published()[:8]),
-    })
+    return render(
+        request,
+        "accounts/applicant_home.html",
+        {
+            "person": person,
+            "enterprises": enterprises,
+            "principals": principals,
+            "one_things": list(one_things_published()[:8]),
+        },
+    )
 
 
 ROLE_HELP = {
-    StaffRole.WINDOW_CLERK: "在综合窗口代申请人受理“一件事”，一次性初审、一次性告知补正，统一出件。",
-    StaffRole.COORDINATOR: "牵头部门：受理后一次分办到各配合部门，掌握全案进度，对办结时限负责。",
-    StaffRole.APPROVER: "审批本部门的办件：准予、不予或退回补正，并出具电子证照。",
-    StaffRole.HOTLINE_AGENT: "12345 热线：解答咨询、记录诉求、派单到部门并回访。",
-    StaffRole.CATALOG_EDITOR: "维护政务服务事项和“一件事”，审核后发布新版本。",
-    StaffRole.SUPERVISOR: "查看本地区各部门的办件量、按时办结率、评价与整改情况。",
-    StaffRole.PLATFORM_ADMIN: "管理账户、岗位、部门与接口令牌。",
-    StaffRole.DEPARTMENT_SYSTEM: "部门业务系统通过接口领取并办理本部门办件。",
+    StaffRole.WINDOW_CLERK: gettext_lazy(
+        "在综合窗口代申请人受理“一件事”，一次性初审、一次性告知补正，统一出件。"
+    ),
+    StaffRole.COORDINATOR: gettext_lazy(
+        "牵头部门：受理后一次分办到各配合部门，掌握全案进度，对办结时限负责。"
+    ),
+    StaffRole.APPROVER: gettext_lazy("审批本部门的办件：准予、不予或退回补正，并出具电子证照。"),
+    StaffRole.HOTLINE_AGENT: gettext_lazy("12345 热线：解答咨询、记录诉求、派单到部门并回访。"),
+    StaffRole.CATALOG_EDITOR: gettext_lazy("维护政务服务事项和“一件事”，审核后发布新版本。"),
+    StaffRole.SUPERVISOR: gettext_lazy("查看本地区各部门的办件量、按时办结率、评价与整改情况。"),
+    StaffRole.PLATFORM_ADMIN: gettext_lazy("管理账户、岗位、部门与接口令牌。"),
+    StaffRole.DEPARTMENT_SYSTEM: gettext_lazy("部门业务系统通过接口领取并办理本部门办件。"),
 }
 
 
@@ -95,23 +114,40 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     scope = staff_scope(user)
     if not scope.grants:
-        return forbidden(request, PermissionDenied(
-            code="not_staff", message="此页面仅供工作人员使用。",
-            message_en="This page is for staff only.",
-        ))
+        return forbidden(
+            request,
+            PermissionDenied(
+                code="not_staff",
+                message="此页面仅供工作人员使用。",
+                message_en="This page is for staff only.",
+            ),
+        )
     departments = list(departments_visible_to(user))
-    kinds = {d.kind_id for d in departments}
+    own_kinds = {
+        m.department.kind_id
+        for m in user.memberships.select_related("department")
+        if m.role in OWN_DEPARTMENT_ROLES
+    }
     roles = sorted(scope.roles)
-    return render(request, "accounts/staff_home.html", {
-        "roles": [(role, StaffRole(role).label, _(ROLE_HELP[StaffRole(role)])) for role in roles],
-        "memberships": user.memberships.select_related("department", "department__region"),
-        "departments": departments[:50], "department_count": len(departments),
-        "led": [o for o in one_things_published()
-                if o.lead is not None and o.lead.kind_id in kinds],
-        "staff": list(staff_visible_to(user)[:50])
-        if scope.has_role(StaffRole.SUPERVISOR) else [],
-        "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-    })
+    return render(
+        request,
+        "accounts/staff_home.html",
+        {
+            "roles": [(role, StaffRole(role).label, ROLE_HELP[StaffRole(role)]) for role in roles],
+            "memberships": user.memberships.select_related("department", "department__region"),
+            "departments": departments[:50],
+            "department_count": len(departments),
+            "led": [
+                o
+                for o in one_things_published()
+                if o.lead is not None and o.lead.kind_id in own_kinds
+            ],
+            "staff": list(staff_visible_to(user)[:50])
+            if scope.has_role(StaffRole.SUPERVISOR)
+            else [],
+            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        },
+    )
 
 
 @login_required
@@ -127,9 +163,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("动态验证码已启用，以后登录时需要输入。"))
             return redirect("accounts:staff_home")
         messages.error(request, _("验证码不正确，请输入验证器当前显示的6位数字。"))
-    return render(request, "accounts/otp_setup.html", {
-        "qr": qr_svg(device.config_url), "secret": device.config_url,
-    })
+    return render(
+        request,
+        "accounts/otp_setup.html",
+        {
+            "qr": qr_svg(device.config_url),
+            "secret": device.config_url,
+        },
+    )
 
 
 @login_required

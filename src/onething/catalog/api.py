@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
@@ -53,12 +54,16 @@ class SearchParams(Schema):
     audience: str | None = None
 
 
-def _summary(one_thing: OneThing) -> dict[str, object]:
+def _summary(one_thing: OneThing) -> dict[str, Any]:
     lead = one_thing.lead
     return {
-        "code": one_thing.code, "name": one_thing.name, "national": one_thing.national,
-        "audience": one_thing.audience, "life_stage": one_thing.life_stage,
-        "summary": one_thing.summary, "lead": lead.listed_name if lead else "",
+        "code": one_thing.code,
+        "name": one_thing.name,
+        "national": one_thing.national,
+        "audience": one_thing.audience,
+        "life_stage": one_thing.life_stage,
+        "summary": one_thing.summary,
+        "lead": lead.listed_name if lead else "",
         "item_count": len(one_thing.entries.all()),
     }
 
@@ -75,14 +80,25 @@ def one_things_list(request: HttpRequest, params: Query[SearchParams]) -> list[O
 def one_thing_detail(request: HttpRequest, code: str) -> OneThingOut:
     one_thing = one_thing_get(code)
     return OneThingOut(
-        **_summary(one_thing), region=one_thing.region.name, source=one_thing.source,
-        departments=[DepartmentRef(name=d.listed_name, kind=d.kind.code, role=d.role)
-                     for d in one_thing.departments.all()],
+        **_summary(one_thing),
+        region=one_thing.region.name,
+        source=one_thing.source,
+        departments=[
+            DepartmentRef(name=d.listed_name, kind=d.kind.code, role=d.role)
+            for d in one_thing.departments.all()
+        ],
         items=[
-            ItemOut(code=e.item.code, name=e.item.name, department=e.item.department_kind.seed_name,
-                    kind=e.item.kind, required=e.required,
-                    statutory_days=e.item.statutory_days, promised_days=e.item.promised_days,
-                    fee=e.item.fee_amount, result=e.item.result_name)
+            ItemOut(
+                code=e.item.code,
+                name=e.item.name,
+                department=e.item.department_kind.seed_name,
+                kind=e.item.kind,
+                required=e.required,
+                statutory_days=e.item.statutory_days,
+                promised_days=e.item.promised_days,
+                fee=e.item.fee_amount,
+                result=e.item.result_name,
+            )
             for e in one_thing.entries.all()
         ],
     )

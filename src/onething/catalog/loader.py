@@ -38,9 +38,13 @@ DEFAULT_REGION = "321183"  # 句容市: where the province-standard list of Appe
 def load_catalog(data_dir: Path = DATA_DIR, *, region_code: str = DEFAULT_REGION) -> dict[str, int]:
     region = Region.objects.filter(code=region_code).first()
     if region is None:
-        raise LoadError.at(data_dir, "-", "region", f"区划 {region_code} 尚未导入，请先运行 "
-                           "onething org load", f"region {region_code} is not loaded; run "
-                           "`onething org load` first")
+        raise LoadError.at(
+            data_dir,
+            "-",
+            "region",
+            f"区划 {region_code} 尚未导入，请先运行 onething org load",
+            f"region {region_code} is not loaded; run `onething org load` first",
+        )
     kinds = {k.seed_name: k for k in DepartmentKind.objects.all()}
     elements = _load_elements(data_dir / "data_elements.yaml")
     items: dict[str, ServiceItem] = {}
@@ -65,9 +69,13 @@ def _load_elements(path: Path) -> dict[str, DataElement]:
             raise LoadError.at(path, code, "pii", f"未知级别 {pii}", f"unknown level {pii}")
         elements[code], _ = DataElement.objects.update_or_create(
             code=code,
-            defaults={"name": need(path, code, entry, "name", str), "type": kind,
-                      "choices": entry.get("choices") or [], "pii": pii,
-                      "source": entry.get("source") or ""},
+            defaults={
+                "name": need(path, code, entry, "name", str),
+                "type": kind,
+                "choices": entry.get("choices") or [],
+                "pii": pii,
+                "source": entry.get("source") or "",
+            },
         )
     return elements
 
@@ -82,11 +90,15 @@ def _department_kind(
 
 
 def _load_items(
-    path: Path, kinds: dict[str, DepartmentKind], elements: dict[str, DataElement],
+    path: Path,
+    kinds: dict[str, DepartmentKind],
+    elements: dict[str, DataElement],
     known: dict[str, ServiceItem],
 ) -> dict[str, ServiceItem]:
     data = read_yaml(path) or {}
-    kind = _department_kind(path, "-", "department", need(path, "-", data, "department", str), kinds)
+    kind = _department_kind(
+        path, "-", "department", need(path, "-", data, "department", str), kinds
+    )
     loaded: dict[str, ServiceItem] = {}
     for index, entry in enumerate(need(path, "-", data, "items", list), start=1):
         code = str(need(path, index, entry, "code"))
@@ -110,35 +122,50 @@ def _fee(path: Path, code: str, entry: dict[str, Any]) -> tuple[Decimal | None, 
     try:
         return Decimal(str(need(path, code, fee, "amount"))), str(fee.get("basis") or "")
     except InvalidOperation as exc:
-        raise LoadError.at(path, code, "fee.amount", "金额格式不正确",
-                           "amount is not a number") from exc
+        raise LoadError.at(
+            path, code, "fee.amount", "金额格式不正确", "amount is not a number"
+        ) from exc
 
 
 def _load_item(
-    path: Path, code: str, entry: dict[str, Any], kind: DepartmentKind,
+    path: Path,
+    code: str,
+    entry: dict[str, Any],
+    kind: DepartmentKind,
     elements: dict[str, DataElement],
 ) -> ServiceItem:
-    statutory, promised = _days(path, code, entry, "statutory_days"), _days(
-        path, code, entry, "promised_days"
+    statutory, promised = (
+        _days(path, code, entry, "statutory_days"),
+        _days(path, code, entry, "promised_days"),
     )
     if promised > statutory:
-        raise LoadError.at(path, code, "promised_days", "承诺时限不能超过法定时限",
-                           "the promised limit cannot exceed the statutory one")
+        raise LoadError.at(
+            path,
+            code,
+            "promised_days",
+            "承诺时限不能超过法定时限",
+            "the promised limit cannot exceed the statutory one",
+        )
     fee_amount, fee_basis = _fee(path, code, entry)
     result = entry.get("result") or {}
     item, _ = ServiceItem.objects.update_or_create(
         code=code,
         defaults={
-            "name": need(path, code, entry, "name", str), "department_kind": kind,
+            "name": need(path, code, entry, "name", str),
+            "department_kind": kind,
             "kind": need(path, code, entry, "kind", str),
             "legal_basis": entry.get("legal_basis") or "",
             "conditions": entry.get("conditions") or "",
-            "statutory_days": statutory, "promised_days": promised,
-            "instant": bool(entry.get("instant")), "fee_amount": fee_amount,
-            "fee_basis": fee_basis, "result_type": result.get("type") or "decision",
+            "statutory_days": statutory,
+            "promised_days": promised,
+            "instant": bool(entry.get("instant")),
+            "fee_amount": fee_amount,
+            "fee_basis": fee_basis,
+            "result_type": result.get("type") or "decision",
             "result_name": result.get("name") or "",
             "visits_alone": int(entry.get("visits_alone", 1)),
-            "commitment": bool(entry.get("commitment")), "source": str(entry.get("source") or ""),
+            "commitment": bool(entry.get("commitment")),
+            "source": str(entry.get("source") or ""),
         },
     )
     _load_materials(path, code, item, entry.get("materials") or [])
@@ -156,18 +183,29 @@ def _load_materials(path: Path, code: str, item: ServiceItem, materials: list[An
             raise LoadError.at(path, where, "form", f"未知材料形式 {form}", f"unknown form {form}")
         source, _, ref = str(material.get("source") or "applicant").partition(":")
         if source not in MaterialRequirement.Source.values:
-            raise LoadError.at(path, where, "source", f"未知来源 {source}",
-                               f"unknown source {source}")
-        rows.append(MaterialRequirement(
-            item=item, position=position, name=need(path, where, material, "name", str),
-            form=form, count=int(material.get("count", 1)),
-            required=bool(material.get("required", True)), source=source, source_ref=ref,
-        ))
+            raise LoadError.at(
+                path, where, "source", f"未知来源 {source}", f"unknown source {source}"
+            )
+        rows.append(
+            MaterialRequirement(
+                item=item,
+                position=position,
+                name=need(path, where, material, "name", str),
+                form=form,
+                count=int(material.get("count", 1)),
+                required=bool(material.get("required", True)),
+                source=source,
+                source_ref=ref,
+            )
+        )
     MaterialRequirement.objects.bulk_create(rows)
 
 
 def _load_fields(
-    path: Path, code: str, item: ServiceItem, fields: list[Any],
+    path: Path,
+    code: str,
+    item: ServiceItem,
+    fields: list[Any],
     elements: dict[str, DataElement],
 ) -> None:
     item.fields.all().delete()
@@ -177,33 +215,52 @@ def _load_fields(
         element_code = need(path, where, field, "element", str)
         element = elements.get(element_code)
         if element is None:
-            raise LoadError.at(path, where, "element", f"未知数据元 {element_code}",
-                               f"unknown data element {element_code}")
-        rows.append(ItemField(
-            item=item, position=position, element=element,
-            label=field.get("label") or element.name, required=bool(field.get("required", True)),
-        ))
+            raise LoadError.at(
+                path,
+                where,
+                "element",
+                f"未知数据元 {element_code}",
+                f"unknown data element {element_code}",
+            )
+        rows.append(
+            ItemField(
+                item=item,
+                position=position,
+                element=element,
+                label=field.get("label") or element.name,
+                required=bool(field.get("required", True)),
+            )
+        )
     ItemField.objects.bulk_create(rows)
 
 
 def _load_one_thing(
-    path: Path, kinds: dict[str, DepartmentKind], items: dict[str, ServiceItem], region: Region,
+    path: Path,
+    kinds: dict[str, DepartmentKind],
+    items: dict[str, ServiceItem],
+    region: Region,
 ) -> OneThing:
     data = read_yaml(path) or {}
     code = str(need(path, path.stem, data, "code"))
     audience = need(path, code, data, "audience", str)
     if audience not in OneThing.Audience.values:
-        raise LoadError.at(path, code, "audience", f"未知服务对象 {audience}",
-                           f"unknown audience {audience}")
+        raise LoadError.at(
+            path, code, "audience", f"未知服务对象 {audience}", f"unknown audience {audience}"
+        )
     one_thing, _ = OneThing.objects.update_or_create(
         code=code,
         defaults={
-            "seq": data.get("seq"), "name": need(path, code, data, "name", str),
-            "national": bool(data.get("national")), "audience": audience,
+            "seq": data.get("seq"),
+            "name": need(path, code, data, "name", str),
+            "national": bool(data.get("national")),
+            "audience": audience,
             "life_stage": need(path, code, data, "life_stage", str),
-            "summary": data.get("summary") or "", "keywords": data.get("keywords") or [],
-            "region": region, "status": OneThing.Status.PUBLISHED,
-            "precedence": data.get("precedence") or [], "groups": data.get("groups") or [],
+            "summary": data.get("summary") or "",
+            "keywords": data.get("keywords") or [],
+            "region": region,
+            "status": OneThing.Status.PUBLISHED,
+            "precedence": data.get("precedence") or [],
+            "groups": data.get("groups") or [],
             "situations": data.get("situations") or [],
             "official_figures": data.get("official_figures"),
             "source": str(data.get("source") or ""),
@@ -215,8 +272,12 @@ def _load_one_thing(
 
 
 def _load_one_thing_departments(
-    path: Path, code: str, one_thing: OneThing, data: dict[str, Any],
-    kinds: dict[str, DepartmentKind], region: Region,
+    path: Path,
+    code: str,
+    one_thing: OneThing,
+    data: dict[str, Any],
+    kinds: dict[str, DepartmentKind],
+    region: Region,
 ) -> None:
     one_thing.departments.all().delete()
     listed = [("lead", need(path, code, data, "lead", str))]
@@ -231,13 +292,20 @@ def _load_one_thing_departments(
         else:
             kind, at = _department_kind(path, code, field, name, kinds), None
         OneThingDepartment.objects.create(
-            one_thing=one_thing, kind=kind, region=at, role=role, listed_name=name,
+            one_thing=one_thing,
+            kind=kind,
+            region=at,
+            role=role,
+            listed_name=name,
             position=position,
         )
 
 
 def _load_one_thing_items(
-    path: Path, code: str, one_thing: OneThing, data: dict[str, Any],
+    path: Path,
+    code: str,
+    one_thing: OneThing,
+    data: dict[str, Any],
     items: dict[str, ServiceItem],
 ) -> None:
     one_thing.entries.all().delete()
@@ -247,15 +315,24 @@ def _load_one_thing_items(
         item_code = str(need(path, code, entry, "code"))
         item = items.get(item_code)
         if item is None:
-            raise LoadError.at(path, code, f"items[{position + 1}]", f"未知事项 {item_code}",
-                               f"unknown service item {item_code}")
+            raise LoadError.at(
+                path,
+                code,
+                f"items[{position + 1}]",
+                f"未知事项 {item_code}",
+                f"unknown service item {item_code}",
+            )
         if item.department_kind_id not in allowed:
             raise LoadError.at(
-                path, code, f"items[{position + 1}]",
+                path,
+                code,
+                f"items[{position + 1}]",
                 f"事项“{item.name}”的实施部门不是本事项的牵头或配合部门",
                 f"item {item.name!r} belongs to a department that is neither lead nor cooperating",
             )
         OneThingItem.objects.create(
-            one_thing=one_thing, item=item, required=bool(entry.get("required", True)),
+            one_thing=one_thing,
+            item=item,
+            required=bool(entry.get("required", True)),
             position=position,
         )

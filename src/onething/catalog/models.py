@@ -139,6 +139,9 @@ class ItemField(models.Model):
         verbose_name = _("表单字段")
         verbose_name_plural = _("表单字段")
 
+    def __str__(self) -> str:
+        return self.label
+
 
 class OneThing(TimeStampedModel):
     """一件事: a bundle of service items applied for once."""
@@ -208,7 +211,7 @@ class OneThingDepartment(models.Model):
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["one_thing", "role", "position"]
+        ordering = ["one_thing", "position"]
         constraints = [
             models.UniqueConstraint(fields=["one_thing", "listed_name"], name="one_listing")
         ]
@@ -228,3 +231,6 @@ class OneThingItem(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["one_thing", "item"], name="item_once_per_one_thing")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.one_thing_id}:{self.item_id}"

@@ -50,10 +50,26 @@ def build_document(one_thing: OneThing) -> Document:
     items = [entry.item.name for entry in one_thing.entries.all()]
     text = " ".join([*names, one_thing.summary, *items])
     return Document(
-        code=one_thing.code, name=one_thing.name, phrases=[*names, *items],
-        words=_words(text), pinyin=" ".join(_pinyin(n) for n in names),
+        code=one_thing.code,
+        name=one_thing.name,
+        phrases=[*names, *items],
+        words=_words(text),
+        pinyin=" ".join(_pinyin(n) for n in names),
         initials=[_initials(n) for n in names],
     )
+
+
+def _loose_initials(query: str, pinyin: str) -> bool:
+    """Initials typed by ear: "xsr" for xin-sheng-er. The first letter must start the name; the
+    others may fall anywhere after it, in order."""
+    if not pinyin.startswith(query[0]):
+        return False
+    position = 1
+    for char in query[1:]:
+        position = pinyin.find(char, position) + 1
+        if position == 0:
+            return False
+    return True
 
 
 def score(document: Document, query: str) -> float:
@@ -66,7 +82,9 @@ def score(document: Document, query: str) -> float:
             return 8.0
         if compact in document.pinyin.replace(" ", ""):
             return 6.0
-        return 3.0 if any(compact in i for i in document.initials) else 0.0
+        if any(compact in i for i in document.initials):
+            return 3.0
+        return 2.0 if any(_loose_initials(compact, p) for p in document.pinyin.split()) else 0.0
     total = 0.0
     if q in document.name:
         total += 10.0

@@ -11,8 +11,20 @@ from onething.core.errors import NotFound
 from .models import OneThing, OneThingDepartment, OneThingItem
 
 LIFE_STAGE_ORDER = {
-    "person": ["出生", "教育", "就业", "婚育", "住房", "社会保障", "扶残助困", "退役", "出行",
-               "退休", "身后", "其他"],
+    "person": [
+        "出生",
+        "教育",
+        "就业",
+        "婚育",
+        "住房",
+        "社会保障",
+        "扶残助困",
+        "退役",
+        "出行",
+        "退休",
+        "身后",
+        "其他",
+    ],
     "enterprise": ["开办", "准营", "用工", "经营", "建设", "注销"],
 }
 
@@ -23,8 +35,10 @@ def one_things_published() -> QuerySet[OneThing]:
         .select_related("region")
         .prefetch_related(
             Prefetch("departments", queryset=OneThingDepartment.objects.select_related("kind")),
-            Prefetch("entries", queryset=OneThingItem.objects.select_related(
-                "item", "item__department_kind")),
+            Prefetch(
+                "entries",
+                queryset=OneThingItem.objects.select_related("item", "item__department_kind"),
+            ),
         )
     )
 

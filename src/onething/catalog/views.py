@@ -13,12 +13,16 @@ from .selectors import one_thing_get, one_things_by_stage, one_things_published
 def home(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     one_things = list(one_things_published())
-    return render(request, "catalog/home.html", {
-        "query": query,
-        "results": search_one_things(query) if query else None,
-        "grouped": one_things_by_stage(one_things),
-        "count": len(one_things),
-    })
+    return render(
+        request,
+        "catalog/home.html",
+        {
+            "query": query,
+            "results": search_one_things(query) if query else None,
+            "grouped": one_things_by_stage(one_things),
+            "count": len(one_things),
+        },
+    )
 
 
 def search(request: HttpRequest) -> HttpResponse:
@@ -26,9 +30,14 @@ def search(request: HttpRequest) -> HttpResponse:
     if not request.headers.get("HX-Request"):
         return home(request)
     query = request.GET.get("q", "").strip()
-    return render(request, "catalog/_results.html", {
-        "query": query, "results": search_one_things(query) if query else None,
-    })
+    return render(
+        request,
+        "catalog/_results.html",
+        {
+            "query": query,
+            "results": search_one_things(query) if query else None,
+        },
+    )
 
 
 def one_thing_detail(request: HttpRequest, code: str) -> HttpResponse:

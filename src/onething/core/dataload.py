@@ -1,4 +1,7 @@
-"""Reading the YAML data files kept in the repository, with errors that name file, entry and field."""
+"""Reading the YAML data files kept in the repository.
+
+Errors name the file, the entry and the field.
+"""
 
 from __future__ import annotations
 

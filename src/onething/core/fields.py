@@ -13,7 +13,7 @@ from django.db import models
 from .crypto import sm4_decrypt, sm4_encrypt
 
 
-class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
+class EncryptedTextField(models.TextField):
     description = "Text encrypted with SM4-GCM"
 
     def get_prep_value(self, value: Any) -> Any:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from stdnum import numdb
@@ -99,7 +100,7 @@ def normalize_mobile(value: str, *, field: str = "phone") -> str:
     return compact
 
 
-def birth_date_of(id_number: str) -> object:
+def birth_date_of(id_number: str) -> dt.date:
     return ric.get_birth_date(id_number)
 
 

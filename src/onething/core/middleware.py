@@ -31,5 +31,7 @@ class SecurityHeadersMiddleware:
             response.headers.setdefault("Content-Security-Policy", docs_csp)
         else:
             response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         return response

@@ -30,19 +30,29 @@ class DepartmentOut(Schema):
 @router.get("/regions", response=list[RegionOut], auth=None, summary="Regions (GB/T 2260)")
 def regions(request: HttpRequest) -> list[RegionOut]:
     return [
-        RegionOut(code=r.code, name=r.name, level=r.level,
-                  parent_code=r.parent.code if r.parent else None)
+        RegionOut(
+            code=r.code, name=r.name, level=r.level, parent_code=r.parent.code if r.parent else None
+        )
         for r in Region.objects.select_related("parent")
     ]
 
 
-@router.get("/departments", response=list[DepartmentOut], auth=bearer,
-            summary="Departments the caller may act for or supervise")
+@router.get(
+    "/departments",
+    response=list[DepartmentOut],
+    auth=bearer,
+    summary="Departments the caller may act for or supervise",
+)
 def departments(request: HttpRequest) -> list[DepartmentOut]:
     user = request.user
     assert isinstance(user, User)
     return [
-        DepartmentOut(id=d.pk, name=d.name, kind=d.kind.code, region_code=d.region.code,
-                      region_name=d.region.name)
+        DepartmentOut(
+            id=d.pk,
+            name=d.name,
+            kind=d.kind.code,
+            region_code=d.region.code,
+            region_name=d.region.name,
+        )
         for d in departments_visible_to(user)
     ]

@@ -26,8 +26,12 @@ def load_org(data_dir: Path = DATA_DIR) -> dict[str, int]:
     kinds = _load_kinds(data_dir / "department_kinds.yaml")
     regions = _load_regions(data_dir / "regions.yaml")
     departments, halls = _load_departments(data_dir / "departments.yaml", kinds, regions)
-    return {"regions": len(regions), "department_kinds": len(kinds),
-            "departments": departments, "halls": halls}
+    return {
+        "regions": len(regions),
+        "department_kinds": len(kinds),
+        "departments": departments,
+        "halls": halls,
+    }
 
 
 def _load_kinds(path: Path) -> dict[str, DepartmentKind]:
@@ -36,8 +40,10 @@ def _load_kinds(path: Path) -> dict[str, DepartmentKind]:
         code = need(path, index, entry, "code", str)
         kinds[code], _ = DepartmentKind.objects.update_or_create(
             code=code,
-            defaults={"seed_name": need(path, code, entry, "seed_name", str),
-                      "name_pattern": need(path, code, entry, "name_pattern", str)},
+            defaults={
+                "seed_name": need(path, code, entry, "seed_name", str),
+                "name_pattern": need(path, code, entry, "name_pattern", str),
+            },
         )
     return kinds
 
@@ -55,15 +61,22 @@ def _load_regions(path: Path) -> dict[str, Region]:
             parent = regions.get(str(parent_code))
             if parent is None:
                 raise LoadError.at(
-                    path, code, "parent", f"上级区划 {parent_code} 未在此前定义",
+                    path,
+                    code,
+                    "parent",
+                    f"上级区划 {parent_code} 未在此前定义",
                     f"parent region {parent_code} is not defined before it",
                 )
         path_value = (parent.path if parent else "") + code + "/"
         regions[code], _ = Region.objects.update_or_create(
             code=code,
-            defaults={"name": need(path, code, entry, "name", str), "level": level,
-                      "short_name": entry.get("short") or "", "parent": parent,
-                      "path": path_value},
+            defaults={
+                "name": need(path, code, entry, "name", str),
+                "level": level,
+                "short_name": entry.get("short") or "",
+                "parent": parent,
+                "path": path_value,
+            },
         )
     return regions
 
@@ -72,9 +85,7 @@ def _load_departments(
     path: Path, kinds: dict[str, DepartmentKind], regions: dict[str, Region]
 ) -> tuple[int, int]:
     data = read_yaml(path) or {}
-    overrides = {
-        (str(o["region"]), o["kind"]): o["name"] for o in data.get("overrides", []) or []
-    }
+    overrides = {(str(o["region"]), o["kind"]): o["name"] for o in data.get("overrides", []) or []}
     created: set[tuple[str, str]] = set()
     for index, rule in enumerate(need(path, "-", data, "departments", list), start=1):
         targets = _rule_regions(path, index, rule, regions)
@@ -85,14 +96,24 @@ def _load_departments(
             rule_kinds = []
             for code in wanted:
                 if code not in kinds:
-                    raise LoadError.at(path, index, "kinds", f"未知部门类别 {code}",
-                                       f"unknown department kind {code}")
+                    raise LoadError.at(
+                        path,
+                        index,
+                        "kinds",
+                        f"未知部门类别 {code}",
+                        f"unknown department kind {code}",
+                    )
                 rule_kinds.append(kinds[code])
         for region in targets:
             for kind in rule_kinds:
                 if (region.code, kind.code) in created:
-                    raise LoadError.at(path, index, "kinds", f"{region.name}的{kind.seed_name}重复定义",
-                                       f"{kind.code} in {region.code} is defined twice")
+                    raise LoadError.at(
+                        path,
+                        index,
+                        "kinds",
+                        f"{region.name}的{kind.seed_name}重复定义",
+                        f"{kind.code} in {region.code} is defined twice",
+                    )
                 created.add((region.code, kind.code))
                 name = overrides.get((region.code, kind.code)) or kind.name_pattern.format(
                     region=region_short(region)
@@ -102,8 +123,13 @@ def _load_departments(
                 )
     for region_code, kind_code in overrides:
         if (region_code, kind_code) not in created:
-            raise LoadError.at(path, f"{region_code}:{kind_code}", "overrides",
-                               "该部门未由任何规则创建", "no rule creates this department")
+            raise LoadError.at(
+                path,
+                f"{region_code}:{kind_code}",
+                "overrides",
+                "该部门未由任何规则创建",
+                "no rule creates this department",
+            )
     return len(created), _load_halls(path, data.get("halls", []) or [], regions)
 
 
@@ -124,13 +150,17 @@ def _load_halls(path: Path, halls: list[dict[str, Any]], regions: dict[str, Regi
         code = need(path, f"halls[{index}]", entry, "code", str)
         region_code = str(need(path, code, entry, "region"))
         if region_code not in regions:
-            raise LoadError.at(path, code, "region", f"未知区划 {region_code}",
-                               f"unknown region {region_code}")
+            raise LoadError.at(
+                path, code, "region", f"未知区划 {region_code}", f"unknown region {region_code}"
+            )
         hall, _ = Hall.objects.update_or_create(
             code=code,
-            defaults={"region": regions[region_code], "name": need(path, code, entry, "name", str),
-                      "kind": entry.get("kind", Hall.Kind.CENTER),
-                      "address": entry.get("address") or ""},
+            defaults={
+                "region": regions[region_code],
+                "name": need(path, code, entry, "name", str),
+                "kind": entry.get("kind", Hall.Kind.CENTER),
+                "address": entry.get("address") or "",
+            },
         )
         for window in entry.get("windows", []) or []:
             Window.objects.update_or_create(

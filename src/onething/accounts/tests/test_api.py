@@ -52,8 +52,10 @@ def test_repeated_failures_are_throttled(client, applicant):
 def test_an_enrolled_totp_is_required(client, make_staff):
     user = make_staff("321183", "health", StaffRole.APPROVER)
     device = TOTPDevice.objects.create(user=user, name="x", confirmed=True)
-    assert post_token(client, username=user.username,
-                      password="pw-Test-123").json()["code"] == "otp_required"
+    assert (
+        post_token(client, username=user.username, password="pw-Test-123").json()["code"]
+        == "otp_required"
+    )
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
     ok = post_token(client, username=user.username, password="pw-Test-123", otp=code)
     assert ok.status_code == 200
@@ -62,7 +64,8 @@ def test_an_enrolled_totp_is_required(client, make_staff):
 def test_missing_or_revoked_tokens_are_refused(client, org):
     assert client.get("/api/v1/auth/me").status_code == 401
     token, secret = department_system_token_create(
-        department=department("321183", "health"), name="卫健业务系统",
+        department=department("321183", "health"),
+        name="卫健业务系统",
         lifetime=dt.timedelta(days=365),
     )
     headers = {"Authorization": f"Bearer {secret}"}
@@ -88,7 +91,6 @@ def test_openapi_document_and_docs_are_served(client, db):
 
 
 def test_invalid_body_gets_a_clear_error(client, db):
-    response = client.post("/api/v1/auth/token", {"username": "x"},
-                           content_type="application/json")
+    response = client.post("/api/v1/auth/token", {"username": "x"}, content_type="application/json")
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_request"

@@ -13,8 +13,9 @@ def _clear_throttle():
 
 def test_sign_in_page_and_applicant_home_shows_masked_numbers(client, applicant):
     assert client.get("/accounts/login/").status_code == 200
-    response = client.post("/accounts/login/", {"username": "zhangsan", "password": "pw-Test-123"},
-                           follow=True)
+    response = client.post(
+        "/accounts/login/", {"username": "zhangsan", "password": "pw-Test-123"}, follow=True
+    )
     page = response.content.decode()
     assert "1101**********002X" in page and "138****5678" in page
     assert "11010519491231002X" not in page and "13812345678" not in page

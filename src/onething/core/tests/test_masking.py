@@ -18,7 +18,8 @@ def test_free_text_is_masked():
 
 
 def test_log_records_are_masked():
-    record = logging.LogRecord("x", logging.INFO, __file__, 1, "id %s", ("11010519491231002X",),
-                               None)
+    record = logging.LogRecord(
+        "x", logging.INFO, __file__, 1, "id %s", ("11010519491231002X",), None
+    )
     MaskPIIFilter().filter(record)
     assert record.getMessage() == "id 1101**********002X"

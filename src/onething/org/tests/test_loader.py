@@ -20,8 +20,9 @@ def test_regions_form_a_tree_with_gbt2260_codes(org):
 
 def test_every_kind_has_a_department_in_both_counties(org):
     for county in ("321183", "320115"):
-        kinds = set(Department.objects.filter(region__code=county).values_list("kind__code",
-                                                                               flat=True))
+        kinds = set(
+            Department.objects.filter(region__code=county).values_list("kind__code", flat=True)
+        )
         assert "health" in kinds and "police" in kinds and "street" not in kinds
     assert Department.objects.get(region__code="321183", kind__code="health").name == (
         "句容市卫生健康委员会"
@@ -56,9 +57,11 @@ def _copy_data(tmp_path: Path) -> Path:
 def test_unknown_parent_names_file_entry_and_field(db, tmp_path):
     data = _copy_data(tmp_path)
     regions = data / "regions.yaml"
-    regions.write_text(regions.read_text(encoding="utf-8") + (
-        '- {code: "999999", name: 无名县, level: county, parent: "888888"}\n'
-    ), encoding="utf-8")
+    regions.write_text(
+        regions.read_text(encoding="utf-8")
+        + ('- {code: "999999", name: 无名县, level: county, parent: "888888"}\n'),
+        encoding="utf-8",
+    )
     with pytest.raises(LoadError) as caught:
         load_org(data)
     assert "regions.yaml" in caught.value.message and "999999" in caught.value.message

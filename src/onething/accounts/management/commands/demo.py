@@ -10,7 +10,5 @@ class Command(SubcommandCommand):
 
     def handle_load(self, **options: Any) -> None:
         counts = load_demo()
-        self.stdout.write(self.style.SUCCESS(
-            "演示数据已就绪：{applicants} 位群众、{enterprises} 家企业、{staff} 位工作人员".format(
-                **counts)
-        ))
+        message = "演示数据已就绪：{applicants} 位群众、{enterprises} 家企业、{staff} 位工作人员"
+        self.stdout.write(self.style.SUCCESS(message.format(**counts)))

@@ -18,8 +18,11 @@ class Command(SubcommandCommand):
     }
 
     def add_create_arguments(self, parser: Any) -> None:
-        parser.add_argument("--department", required=True,
-                            help="REGION_CODE:KIND, e.g. 321183:health (句容市卫健委)")
+        parser.add_argument(
+            "--department",
+            required=True,
+            help="REGION_CODE:KIND, e.g. 321183:health (句容市卫健委)",
+        )
         parser.add_argument("--name", required=True, help="what the token is for")
         parser.add_argument("--days", type=int, default=365, help="validity in days (0: none)")
 
@@ -36,7 +39,8 @@ class Command(SubcommandCommand):
             )
         days = options["days"]
         token, secret = department_system_token_create(
-            department=department, name=options["name"],
+            department=department,
+            name=options["name"],
             lifetime=dt.timedelta(days=days) if days else None,
         )
         self.stdout.write(f"部门 Department: {department.name}")

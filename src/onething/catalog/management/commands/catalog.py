@@ -14,8 +14,7 @@ class Command(SubcommandCommand):
 
     def handle_load(self, **options: Any) -> None:
         counts = load_catalog(options["data_dir"])
-        self.stdout.write(self.style.SUCCESS(
-            "已导入：{data_elements} 个数据元、{items} 个政务服务事项、{one_things} 件“一件事”".format(
-                **counts
-            )
-        ))
+        message = (
+            "已导入：{data_elements} 个数据元、{items} 个政务服务事项、{one_things} 件“一件事”"
+        )
+        self.stdout.write(self.style.SUCCESS(message.format(**counts)))

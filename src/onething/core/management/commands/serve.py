@@ -42,7 +42,9 @@ class Command(BaseCommand):
             subprocess.Popen([*python, "runserver", "--noreload", address]),
             subprocess.Popen([*python, "db_worker", "--queue-name", "default"]),
         ]
-        self.stdout.write(self.style.SUCCESS(f"\n平台已启动 OneThing is running: http://{address}/"))
+        self.stdout.write(
+            self.style.SUCCESS(f"\n平台已启动 OneThing is running: http://{address}/")
+        )
         self.stdout.write(DEMO_SIGN_INS)
         self.stdout.write("按 Ctrl-C 停止 (press Ctrl-C to stop)\n")
         try:

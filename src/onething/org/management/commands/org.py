@@ -10,6 +10,10 @@ class Command(SubcommandCommand):
 
     def handle_load(self, **options: Any) -> None:
         counts = load_org()
-        self.stdout.write(self.style.SUCCESS(
-            "已导入：{regions} 个行政区划、{departments} 个部门、{halls} 个服务大厅".format(**counts)
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "已导入：{regions} 个行政区划、{departments} 个部门、{halls} 个服务大厅".format(
+                    **counts
+                )
+            )
+        )
