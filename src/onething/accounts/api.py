@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.db import transaction
 from django.http import HttpRequest
 from django_otp import devices_for_user, match_token
 from ninja import Router, Schema
@@ -14,6 +15,7 @@ from .auth import bearer
 from .models import User
 from .selectors import person_for_user, staff_scope
 from .services import token_issue
+from .tasks import tokens_prune
 from .throttle import signin_check, signin_failed, signin_succeeded
 
 router = Router(tags=["auth"])
@@ -74,6 +76,7 @@ def token_create(request: HttpRequest, payload: TokenRequest) -> TokenOut:
             message_en="This account uses a one-time code; send the 6 digits from your app.",
         )
     signin_succeeded(username=payload.username, address=address)
+    transaction.on_commit(tokens_prune.enqueue)  # housekeeping, in the background
     token, secret = token_issue(
         user=user,
         name="sign-in",

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         python = [sys.executable, "-m", "onething"]
         processes = [
             subprocess.Popen([*python, "runserver", "--noreload", address]),
-            subprocess.Popen([*python, "db_worker", "--queue-name", "default"]),
+            subprocess.Popen([*python, "db_worker", "--queue-name", "default", "--no-reload"]),
         ]
         self.stdout.write(
             self.style.SUCCESS(f"\n平台已启动 OneThing is running: http://{address}/")
