@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 
+from onething.certificates.loader import load_certificate_types
 from onething.core.dataload import LoadError, need, read_yaml
 from onething.org.models import DepartmentKind, Region
 
@@ -29,6 +30,7 @@ from .models import (
     OneThingItem,
     ServiceItem,
 )
+from .publishing import PublishError, one_thing_publish
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEFAULT_REGION = "321183"  # 句容市: where the province-standard list of Appendix 1 is implemented
@@ -46,6 +48,7 @@ def load_catalog(data_dir: Path = DATA_DIR, *, region_code: str = DEFAULT_REGION
             f"region {region_code} is not loaded; run `onething org load` first",
         )
     kinds = {k.seed_name: k for k in DepartmentKind.objects.all()}
+    load_certificate_types()
     elements = _load_elements(data_dir / "data_elements.yaml")
     items: dict[str, ServiceItem] = {}
     for path in sorted((data_dir / "items").glob("*.yaml")):
@@ -258,7 +261,7 @@ def _load_one_thing(
             "summary": data.get("summary") or "",
             "keywords": data.get("keywords") or [],
             "region": region,
-            "status": OneThing.Status.PUBLISHED,
+            "status": OneThing.Status.IN_REVIEW,
             "precedence": data.get("precedence") or [],
             "groups": data.get("groups") or [],
             "situations": data.get("situations") or [],
@@ -268,6 +271,12 @@ def _load_one_thing(
     )
     _load_one_thing_departments(path, code, one_thing, data, kinds, region)
     _load_one_thing_items(path, code, one_thing, data, items)
+    try:
+        one_thing_publish(one_thing=one_thing, actor=None)
+    except PublishError as exc:
+        raise LoadError.at(
+            path, code, str(exc.details.get("entry", "-")), exc.message, exc.message_en
+        ) from exc
     return one_thing
 
 

@@ -175,6 +175,15 @@ class OneThing(TimeStampedModel):
     situations = models.JSONField(_("情形"), default=list, blank=True)
     official_figures = models.JSONField(_("官方公布的减环节数据"), null=True, blank=True)
     source = models.TextField(_("信息来源"), blank=True)
+    # 一地创新、多地复用: the one-thing this one was copied from, in another region.
+    origin = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="copies",
+        verbose_name=_("复用自"),
+    )
     items = models.ManyToManyField(ServiceItem, through="OneThingItem", related_name="one_things")
 
     class Meta:
@@ -234,3 +243,33 @@ class OneThingItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.one_thing_id}:{self.item_id}"
+
+
+class OneThingVersion(models.Model):
+    """An immutable published version of a one-thing: everything the guide needs, frozen.
+
+    Applications keep the version they were made under; editing the one-thing afterwards
+    changes nothing for them. Rows are only ever inserted (see ``catalog.publishing``).
+    """
+
+    one_thing = models.ForeignKey(OneThing, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("版本号"))
+    snapshot = models.JSONField(_("内容"))
+    digest = models.CharField(_("内容摘要（SM3）"), max_length=64)
+    diff = models.JSONField(_("与上一版本的差异"), default=list, blank=True)
+    published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    retired_at = models.DateTimeField(_("停用时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["one_thing", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["one_thing", "number"], name="one_version_number")
+        ]
+        verbose_name = _("一件事版本")
+        verbose_name_plural = _("一件事版本")
+
+    def __str__(self) -> str:
+        return f"{self.one_thing.name} v{self.number}"

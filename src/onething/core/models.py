@@ -7,3 +7,25 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class WorkdayOverride(models.Model):
+    """A day the State Council's holiday notice makes a holiday or a working day (调休).
+
+    chinesecalendar carries the notices up to its last release; a year past that is usable only
+    once its notice has been entered here (with ``covers_year`` set on one row per year), so the
+    platform never guesses a year's holidays.
+    """
+
+    date = models.DateField(unique=True)
+    is_workday = models.BooleanField()
+    name = models.CharField(max_length=32, blank=True)
+    source = models.CharField(max_length=128, help_text="the notice, e.g. 国办发明电〔2026〕X号")
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "节假日调整"
+        verbose_name_plural = "节假日调整"
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}"

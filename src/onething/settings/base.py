@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "onething.org",
     "onething.accounts",
     "onething.catalog",
+    "onething.certificates",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,20 @@
+from typing import Any
+
+from django.contrib import admin
+
+from .models import WorkdayOverride
+from .workdays import overrides_changed
+
+
+@admin.register(WorkdayOverride)
+class WorkdayOverrideAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name", "source"]
+    list_filter = ["is_workday"]
+
+    def save_model(self, request: Any, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        overrides_changed()
+
+    def delete_model(self, request: Any, obj: Any) -> None:
+        super().delete_model(request, obj)
+        overrides_changed()
