@@ -32,8 +32,8 @@ demo: install
 	$(ONETHING) serve
 
 lint: install-dev
-	$(BIN)/ruff check src
-	$(BIN)/ruff format --check src
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
 
 typecheck: install-dev
 	$(BIN)/mypy
@@ -48,7 +48,7 @@ pytest: install-dev
 test: lint typecheck migrations-check pytest
 
 bench: install-dev
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/catalog_bench.py --write docs/benchmarks/catalog.md
 
 clean:
 	rm -rf $(VENV) var

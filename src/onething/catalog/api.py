@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import asdict
 from decimal import Decimal
 from typing import Any
 
@@ -8,7 +10,7 @@ from ninja import Query, Router, Schema
 
 from .models import OneThing
 from .search import search_one_things
-from .selectors import one_thing_get, one_things_published
+from .selectors import guide_for, one_thing_get, one_things_published
 
 router = Router(tags=["catalog"])
 
@@ -102,3 +104,89 @@ def one_thing_detail(request: HttpRequest, code: str) -> OneThingOut:
             for e in one_thing.entries.all()
         ],
     )
+
+
+class GuideRequest(Schema):
+    answers: dict[str, str] = {}
+    items: list[str] | None = None
+    held_results: list[str] = []
+    start: dt.date | None = None
+
+
+class GuideItemOut(Schema):
+    code: str
+    name: str
+    department: str
+    reason: str
+    statutory_days: int
+    promised_days: int
+    fee: Decimal
+    result: str
+    commitment: bool
+    predecessors: list[str]
+    earliest_start: int
+    finish: int
+
+
+class GuideMaterialOut(Schema):
+    name: str
+    form: str
+    count: int
+    required: bool
+    items: list[str]
+    source: str
+    source_ref: str
+    exempt: bool
+    exempt_reason: str
+
+
+class GuideFieldOut(Schema):
+    element: str
+    label: str
+    type: str
+    required: bool
+    items: list[str]
+    prefill_source: str
+
+
+class FiguresOut(Schema):
+    materials: int
+    form_fields: int
+    steps: int
+    visits: int
+    working_days: int
+
+
+class GuideOut(Schema):
+    one_thing: str
+    name: str
+    version: int
+    items: list[GuideItemOut]
+    materials: list[GuideMaterialOut]
+    form: list[GuideFieldOut]
+    fee_total: Decimal
+    results: list[str]
+    critical_path: list[str]
+    statutory_days: int
+    serial_days: int
+    start: dt.date
+    due: dt.date | None
+    due_note: str
+    unanswered: list[dict[str, Any]]
+    before: FiguresOut
+    after: FiguresOut
+    official: dict[str, Any] | None
+
+
+@router.post(
+    "/{code}/guide", response=GuideOut, auth=None, summary="Compute the one-time guide (一次告知)"
+)
+def one_thing_guide(request: HttpRequest, code: str, payload: GuideRequest) -> GuideOut:
+    _, guide = guide_for(
+        code,
+        answers=payload.answers,
+        chosen=payload.items,
+        held_results=payload.held_results,
+        start=payload.start,
+    )
+    return GuideOut.model_validate(asdict(guide))

@@ -296,6 +296,12 @@ def one_thing_submit_for_review(*, one_thing: OneThing, actor: User | None) -> N
 
 
 @transaction.atomic
+def one_thing_edit(*, one_thing: OneThing, actor: User | None) -> None:
+    """Open a published or retired one-thing for editing; its versions stay as they are."""
+    _move(one_thing, Status.DRAFT)
+
+
+@transaction.atomic
 def one_thing_send_back(*, one_thing: OneThing, actor: User | None) -> None:
     _move(one_thing, Status.DRAFT)
 

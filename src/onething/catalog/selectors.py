@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import OrderedDict
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from onething.core.errors import NotFound
 
-from .models import OneThing, OneThingDepartment, OneThingItem
+from .guide import Guide, compute_guide
+from .models import OneThing, OneThingDepartment, OneThingItem, OneThingVersion
 
 LIFE_STAGE_ORDER = {
     "person": [
@@ -66,3 +69,59 @@ def one_things_by_stage(
                 buckets.setdefault(one_thing.life_stage, []).append(one_thing)
         grouped[audience] = OrderedDict((k, v) for k, v in buckets.items() if v)
     return grouped
+
+
+def version_current(code: str) -> OneThingVersion:
+    """The latest published, not retired, version of a one-thing."""
+    version = (
+        OneThingVersion.objects.filter(
+            one_thing__code=code,
+            one_thing__status=OneThing.Status.PUBLISHED,
+            retired_at__isnull=True,
+        )
+        .select_related("one_thing", "one_thing__region")
+        .order_by("-number")
+        .first()
+    )
+    if version is None:
+        raise NotFound(
+            code="one_thing_not_found",
+            message=f"没有找到编码为 {code} 的“一件事”。",
+            message_en=f"There is no published one-thing with code {code}.",
+        )
+    return version
+
+
+def versions_current() -> list[OneThingVersion]:
+    """The current version of every published one-thing, in catalog order."""
+    latest: dict[int, OneThingVersion] = {}
+    for version in (
+        OneThingVersion.objects.filter(
+            one_thing__status=OneThing.Status.PUBLISHED, retired_at__isnull=True
+        )
+        .select_related("one_thing")
+        .order_by("one_thing__seq", "one_thing__code", "-number")
+    ):
+        latest.setdefault(version.one_thing_id, version)
+    return list(latest.values())
+
+
+def guide_for(
+    code: str,
+    *,
+    answers: dict[str, str] | None = None,
+    chosen: list[str] | None = None,
+    held_results: list[str] | None = None,
+    start: dt.date | None = None,
+) -> tuple[OneThingVersion, Guide]:
+    """The guide for the current version of a one-thing (raises GuideError on bad input)."""
+    version = version_current(code)
+    guide = compute_guide(
+        version.snapshot,
+        version=version.number,
+        answers=answers,
+        chosen=chosen,
+        held_results=held_results or (),
+        start=start or timezone.localdate(),
+    )
+    return version, guide

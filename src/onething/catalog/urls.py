@@ -6,5 +6,7 @@ app_name = "catalog"
 urlpatterns = [
     path("", views.home, name="home"),
     path("search/", views.search, name="search"),
+    path("metrics/", views.metrics, name="metrics"),
     path("one-things/<str:code>/", views.one_thing_detail, name="one_thing"),
+    path("one-things/<str:code>/preview/", views.one_thing_preview, name="preview"),
 ]

@@ -1,13 +1,28 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
-from onething.core.errors import NotFound
-from onething.core.views import not_found
+from onething.accounts.models import StaffRole, User
+from onething.accounts.selectors import staff_scope
+from onething.core.errors import NotFound, PermissionDenied
+from onething.core.views import forbidden, not_found
 
+from .flowchart import flowchart_svg
+from .guide import GuideError, compute_guide
+from .models import OneThing
+from .publishing import snapshot_of
 from .search import search_one_things
-from .selectors import one_thing_get, one_things_by_stage, one_things_published
+from .selectors import (
+    one_things_by_stage,
+    one_things_published,
+    version_current,
+    versions_current,
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,16 +48,93 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "catalog/_results.html",
-        {
-            "query": query,
-            "results": search_one_things(query) if query else None,
-        },
+        {"query": query, "results": search_one_things(query) if query else None},
     )
+
+
+def guide_params(params: QueryDict) -> dict[str, Any]:
+    """Answers (``a.<situation>=<value>``) and, with ``custom=1``, the chosen items."""
+    answers = {key[2:]: value for key, value in params.items() if key.startswith("a.") and value}
+    chosen = params.getlist("item") if params.get("custom") == "1" else None
+    return {"answers": answers, "chosen": chosen}
+
+
+def _guide_context(
+    request: HttpRequest, one_thing: OneThing, snapshot: dict[str, Any], number: int
+) -> dict[str, Any]:
+    params = guide_params(request.GET)
+    context: dict[str, Any] = {
+        "one_thing": one_thing,
+        "snapshot": snapshot,
+        "number": number,
+        "answers": params["answers"],
+        "query": request.GET.urlencode(),
+        "selected": set(params["chosen"] or []),
+    }
+    try:
+        guide = compute_guide(
+            snapshot,
+            version=number,
+            answers=params["answers"],
+            chosen=params["chosen"],
+            start=timezone.localdate(),
+        )
+    except GuideError as exc:
+        context["error"] = exc
+        return context
+    context["guide"] = guide
+    context["flowchart"] = mark_safe(flowchart_svg(guide))
+    context["selected"] = {item.code for item in guide.items}
+    return context
 
 
 def one_thing_detail(request: HttpRequest, code: str) -> HttpResponse:
     try:
-        one_thing = one_thing_get(code)
+        version = version_current(code)
     except NotFound as exc:
         return not_found(request, exc)
-    return render(request, "catalog/one_thing.html", {"one_thing": one_thing})
+    context = _guide_context(request, version.one_thing, version.snapshot, version.number)
+    context["version"] = version
+    return _render_guide(request, context)
+
+
+def one_thing_preview(request: HttpRequest, code: str) -> HttpResponse:
+    """Catalog editors see the guide their unpublished changes would give."""
+    user = request.user
+    if not isinstance(user, User) or not staff_scope(user).has_role(StaffRole.CATALOG_EDITOR):
+        return forbidden(
+            request,
+            PermissionDenied(
+                code="not_catalog_editor",
+                message="只有事项管理人员可以预览未发布的指南。",
+                message_en="Only catalog editors may preview unpublished guides.",
+            ),
+        )
+    one_thing = OneThing.objects.filter(code=code).select_related("region").first()
+    if one_thing is None:
+        return not_found(
+            request,
+            NotFound(
+                code="one_thing_not_found", message="没有这件事。", message_en="No such one-thing."
+            ),
+        )
+    context = _guide_context(request, one_thing, snapshot_of(one_thing), 0)
+    context["preview"] = True
+    return _render_guide(request, context)
+
+
+def _render_guide(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
+    if request.headers.get("HX-Request"):
+        # htmx swaps only successful responses: the fragment carries the error itself
+        return render(request, "catalog/_guide.html", context)
+    return render(request, "catalog/guide.html", context, status=400 if "error" in context else 200)
+
+
+def metrics(request: HttpRequest) -> HttpResponse:
+    """Before/after for the whole catalog (every item applied for, default answers)."""
+    today = timezone.localdate()
+    rows = []
+    for version in versions_current():
+        guide = compute_guide(version.snapshot, version=version.number, start=today)
+        rows.append({"version": version, "guide": guide, "official": guide.official})
+    return render(request, "catalog/metrics.html", {"rows": rows})
