@@ -14,13 +14,14 @@ from stdnum.cn import ric, uscc
 
 from onething.org.models import Department, Region
 
-from .models import Enterprise, Person, StaffMembership, StaffRole, User
+from .models import Enterprise, Person, StaffRole, User
 from .services import (
     agent_authorize,
     enterprise_create,
     enterprise_operator_add,
     person_create,
     person_lookup_hash,
+    staff_role_grant,
 )
 
 DEMO_PASSWORD = "onething-demo"
@@ -120,7 +121,7 @@ def load_demo() -> dict[str, int]:
             defaults={
                 "kind": User.Kind.STAFF,
                 "display_name": name,
-                "is_staff": StaffRole.PLATFORM_ADMIN in roles or StaffRole.CATALOG_EDITOR in roles,
+                "is_staff": StaffRole.PLATFORM_ADMIN in roles,
                 "is_superuser": StaffRole.PLATFORM_ADMIN in roles,
             },
         )
@@ -129,5 +130,5 @@ def load_demo() -> dict[str, int]:
             user.save(update_fields=["password"])
         department = Department.objects.get(region__code=region, kind__code=kind)
         for role in roles:
-            StaffMembership.objects.get_or_create(user=user, department=department, role=role)
+            staff_role_grant(user=user, department=department, role=role)
     return {"applicants": len(APPLICANTS) + 1, "enterprises": 1, "staff": len(STAFF)}

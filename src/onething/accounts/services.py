@@ -10,6 +10,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterable
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +32,7 @@ from .models import (
     EnterpriseOperator,
     Person,
     StaffMembership,
+    StaffRole,
     User,
 )
 
@@ -157,6 +159,56 @@ def agent_authorize(
     )
 
 
+# Django admin permissions that go with a role (the admin is the catalog editors' workplace).
+ROLE_ADMIN_PERMISSIONS = {
+    StaffRole.CATALOG_EDITOR: {
+        "catalog": [
+            "dataelement",
+            "serviceitem",
+            "materialrequirement",
+            "itemfield",
+            "onething",
+            "onethingdepartment",
+            "onethingitem",
+        ],
+        "view:catalog": ["onethingversion"],
+        "view:certificates": ["certificatetype"],
+    },
+}
+
+
+def role_group(role: str) -> Group | None:
+    """The admin group of a role, with its permissions (created on first use)."""
+    spec = ROLE_ADMIN_PERMISSIONS.get(StaffRole(role))
+    if spec is None:
+        return None
+    group, _ = Group.objects.get_or_create(name=f"role:{role}")
+    wanted = []
+    for key, models in spec.items():
+        actions, _, app = key.rpartition(":")
+        for model in models:
+            for action in [actions] if actions else ["view", "add", "change", "delete"]:
+                wanted.append((app, f"{action}_{model}"))
+    permissions = Permission.objects.filter(content_type__app_label__in={a for a, _ in wanted})
+    group.permissions.set(
+        [p for p in permissions if (p.content_type.app_label, p.codename) in set(wanted)]
+    )
+    return group
+
+
+def staff_role_grant(*, user: User, department: Department, role: str) -> StaffMembership:
+    membership, _ = StaffMembership.objects.get_or_create(
+        user=user, department=department, role=role
+    )
+    group = role_group(role)
+    if group is not None:
+        user.groups.add(group)
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+    return membership
+
+
 @transaction.atomic
 def staff_create(
     *,
@@ -173,7 +225,7 @@ def staff_create(
         is_staff=False,
     )
     for department, role in roles:
-        StaffMembership.objects.create(user=user, department=department, role=role)
+        staff_role_grant(user=user, department=department, role=role)
     return user
 
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("metrics/", views.metrics, name="metrics"),
     path("one-things/<str:code>/", views.one_thing_detail, name="one_thing"),
     path("one-things/<str:code>/preview/", views.one_thing_preview, name="preview"),
+    path("one-things/<str:code>/guide.pdf", views.one_thing_guide_pdf, name="guide_pdf"),
 ]

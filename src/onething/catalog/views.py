@@ -10,11 +10,12 @@ from django.utils.safestring import mark_safe
 from onething.accounts.models import StaffRole, User
 from onething.accounts.selectors import staff_scope
 from onething.core.errors import NotFound, PermissionDenied
-from onething.core.views import forbidden, not_found
+from onething.core.views import forbidden, not_found, problem
 
 from .flowchart import flowchart_svg
 from .guide import GuideError, compute_guide
 from .models import OneThing
+from .pdf import guide_pdf
 from .publishing import snapshot_of
 from .search import search_one_things
 from .selectors import (
@@ -128,6 +129,34 @@ def _render_guide(request: HttpRequest, context: dict[str, Any]) -> HttpResponse
         # htmx swaps only successful responses: the fragment carries the error itself
         return render(request, "catalog/_guide.html", context)
     return render(request, "catalog/guide.html", context, status=400 if "error" in context else 200)
+
+
+def one_thing_guide_pdf(request: HttpRequest, code: str) -> HttpResponse:
+    """The printable 一次性告知书 for the same answers and choices as the page."""
+    try:
+        version = version_current(code)
+    except NotFound as exc:
+        return not_found(request, exc)
+    params = guide_params(request.GET)
+    try:
+        guide = compute_guide(
+            version.snapshot,
+            version=version.number,
+            answers=params["answers"],
+            chosen=params["chosen"],
+            start=timezone.localdate(),
+        )
+    except GuideError as exc:
+        return problem(request, exc, 400)
+    body = guide_pdf(
+        guide,
+        one_thing_name=version.one_thing.name,
+        region_name=version.snapshot["region"]["name"],
+        generated_at=timezone.now(),
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="guide-{code}.pdf"'
+    return response
 
 
 def metrics(request: HttpRequest) -> HttpResponse:
