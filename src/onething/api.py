@@ -12,6 +12,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from onething.accounts.api import router as accounts_router
 from onething.accounts.throttle import Throttled
+from onething.cases.api import router as cases_router
+from onething.cases.api import tasks_router
 from onething.catalog.api import router as catalog_router
 from onething.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onething.org.api import router as org_router
@@ -29,6 +31,8 @@ api = NinjaAPI(
 api.add_router("/auth", accounts_router)
 api.add_router("/org", org_router)
 api.add_router("/one-things", catalog_router)
+api.add_router("/applications", cases_router)
+api.add_router("/tasks", tasks_router)
 
 STATUS = {PermissionDenied: 403, NotFound: 404, Conflict: 409, Throttled: 429}
 

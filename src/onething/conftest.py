@@ -10,16 +10,28 @@ from onething.org.loader import load_org
 from onething.org.models import Department
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The real org data and catalog, loaded once into the test database.
+
+    Tests run in transactions that roll back, so each starts from this state. (Transactional
+    tests, which flush the database, run last and load what they need themselves.)
+    """
+    from onething.catalog.loader import load_catalog
+
+    with django_db_blocker.unblock():
+        load_org()
+        load_catalog()
+
+
 @pytest.fixture
 def org(db):
-    load_org()
+    """Regions, departments and halls (loaded once per session, see django_db_setup)."""
 
 
 @pytest.fixture
 def catalog(org):
-    from onething.catalog.loader import load_catalog
-
-    load_catalog()
+    """The published catalog (loaded once per session, see django_db_setup)."""
 
 
 def department(region: str, kind: str) -> Department:

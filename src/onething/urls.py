@@ -7,6 +7,7 @@ from .api import api
 urlpatterns = [
     path("", include("onething.catalog.urls")),
     path("", include("onething.accounts.urls")),
+    path("", include("onething.cases.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "onething.accounts",
     "onething.catalog",
     "onething.certificates",
+    "onething.cases",
+    "onething.audit",
+    "onething.webhooks",
+    "onething.notify",
 ]
 
 MIDDLEWARE = [

@@ -4,7 +4,7 @@ one-things (hypothesis)."""
 import datetime as dt
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onething.catalog.guide import GuideError, compute_guide
@@ -146,9 +146,11 @@ def one_things(draw):
     }
 
 
-@settings(max_examples=150, deadline=None)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(snapshot=one_things())
-def test_merging_never_loses_a_material_and_never_lists_one_twice(snapshot):
+def test_merging_never_loses_a_material_and_never_lists_one_twice(db, snapshot):
     guide = compute_guide(snapshot, start=dt.date(2026, 1, 5))
     keys = [(m.name, m.source, m.source_ref) for m in guide.materials]
     assert len(keys) == len(set(keys))
@@ -165,9 +167,11 @@ def test_merging_never_loses_a_material_and_never_lists_one_twice(snapshot):
     assert set(fields) == {f["element"] for i in snapshot["items"] for f in i["fields"]}
 
 
-@settings(max_examples=150, deadline=None)
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(snapshot=one_things())
-def test_the_critical_path_never_exceeds_the_serial_sum(snapshot):
+def test_the_critical_path_never_exceeds_the_serial_sum(db, snapshot):
     guide = compute_guide(snapshot, start=dt.date(2026, 1, 5))
     longest_single = max(i.statutory_days for i in guide.items)
     assert longest_single <= guide.statutory_days <= guide.serial_days
@@ -176,9 +180,11 @@ def test_the_critical_path_never_exceeds_the_serial_sum(snapshot):
         assert items[after].earliest_start >= items[before].finish
 
 
-@settings(max_examples=200, deadline=None)
+@settings(
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(snapshot=one_things(), data=st.data())
-def test_every_accepted_subset_has_its_predecessors(snapshot, data):
+def test_every_accepted_subset_has_its_predecessors(db, snapshot, data):
     codes = [i["code"] for i in snapshot["items"]]
     chosen = data.draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))
     try:

@@ -103,6 +103,14 @@ def data_copy(tmp_path: Path) -> Path:
 
 
 def test_unknown_department_names_file_entry_and_field(org, data_copy):
+    police = data_copy / "items" / "police.yaml"  # loaded before the bad one-thing
+    police.write_text(
+        police.read_text(encoding="utf-8").replace(
+            "name: 出生登记\n", "name: 出生登记（已改）\n", 1
+        ),
+        encoding="utf-8",
+    )
+    assert "出生登记（已改）" in police.read_text(encoding="utf-8")
     path = next((data_copy / "one_things").glob("07-*.yaml"))
     text = path.read_text(encoding="utf-8").replace("lead: 市卫健委", "lead: 市卫生厅", 1)
     path.write_text(text, encoding="utf-8")
@@ -110,16 +118,17 @@ def test_unknown_department_names_file_entry_and_field(org, data_copy):
         load_catalog(data_copy)
     assert path.name in caught.value.message and "市卫生厅" in caught.value.message
     assert caught.value.details["field"] == "lead"
-    assert not OneThing.objects.exists() and not ServiceItem.objects.exists()
+    assert not ServiceItem.objects.filter(name="出生登记（已改）").exists()  # rolled back
 
 
 def test_malformed_catalog_file_loads_nothing(org, data_copy):
+    before = ServiceItem.objects.count()
     (data_copy / "one_things" / "99-broken.yaml").write_text("code: [unclosed\n", encoding="utf-8")
     with pytest.raises(LoadError) as caught:
         load_catalog(data_copy)
     assert "99-broken.yaml" in caught.value.message
     assert "malformed YAML" in caught.value.message_en
-    assert not ServiceItem.objects.exists()
+    assert ServiceItem.objects.count() == before
 
 
 def test_unknown_data_element_is_named(org, data_copy):

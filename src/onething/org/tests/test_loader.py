@@ -55,6 +55,7 @@ def _copy_data(tmp_path: Path) -> Path:
 
 
 def test_unknown_parent_names_file_entry_and_field(db, tmp_path):
+    before = Region.objects.count()
     data = _copy_data(tmp_path)
     regions = data / "regions.yaml"
     regions.write_text(
@@ -66,13 +67,21 @@ def test_unknown_parent_names_file_entry_and_field(db, tmp_path):
         load_org(data)
     assert "regions.yaml" in caught.value.message and "999999" in caught.value.message
     assert caught.value.details["field"] == "parent"
-    assert not Region.objects.exists()  # one transaction: nothing half-loaded
+    assert Region.objects.count() == before  # one transaction: nothing half-loaded
+    assert not Region.objects.filter(code="999999").exists()
 
 
 def test_malformed_yaml_is_reported_with_its_line(db, tmp_path):
+    before = Department.objects.count()
     data = _copy_data(tmp_path)
+    regions = data / "regions.yaml"  # a change that would be written before the failure
+    regions.write_text(
+        regions.read_text(encoding="utf-8").replace("name: 句容市,", "name: 句容县,"),
+        encoding="utf-8",
+    )
     (data / "departments.yaml").write_text("departments: [\n  {region: ", encoding="utf-8")
     with pytest.raises(LoadError) as caught:
         load_org(data)
     assert "departments.yaml" in caught.value.message and "YAML" in caught.value.message
-    assert not Department.objects.exists()
+    assert Department.objects.count() == before
+    assert Region.objects.get(code="321183").name == "句容市"  # rolled back

@@ -1,0 +1,52 @@
+"""The timeline in words: plain for applicants, in full for staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from onething.audit.models import Event
+
+PLAIN = {
+    "submitted": "您的申请已提交",
+    "accepted": "申请已受理，正在分送各部门办理",
+    "refused": "申请未被受理",
+    "correction_issued": "需要您补正材料或信息",
+    "correction_answered": "您已补正，继续办理",
+    "task_created": "已生成部门办件",
+    "task_released": "已分送部门办理",
+    "task_claimed": "部门已开始办理",
+    "task_approve": "部门已准予",
+    "task_reject": "部门决定不予办理",
+    "task_return": "部门需要您补充材料",
+    "decided": "全部事项已办结",
+    "withdrawn": "申请已撤回",
+}
+HIDDEN_FROM_APPLICANTS = {"task_created", "task_claimed"}
+
+
+def timeline_for(application: Any, *, for_staff: bool) -> list[dict[str, Any]]:
+    events = Event.objects.filter(application=application).select_related("task").order_by("seq")
+    rows = []
+    for event in events:
+        if not for_staff and event.kind in HIDDEN_FROM_APPLICANTS:
+            continue
+        what = PLAIN.get(event.kind, event.kind)
+        if event.task is not None:
+            what = f"{what}：{event.task.item_name}"
+        rows.append(
+            {
+                "at": event.at,
+                "what": what,
+                "who": event.actor_name
+                if for_staff
+                else (
+                    "您"
+                    if event.kind in {"submitted", "correction_answered", "withdrawn"}
+                    else "办理部门"
+                ),
+                "reason": event.reason,
+                "kind": event.kind,
+                "channel": event.channel,
+            }
+        )
+    return rows
