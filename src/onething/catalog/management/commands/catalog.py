@@ -2,6 +2,7 @@ from pathlib import Path
 from typing import Any
 
 from onething.catalog.exchange import FORMATS, bundle_counts, export_to, import_catalog
+from onething.catalog.figures import figures_markdown
 from onething.catalog.loader import DATA_DIR, load_catalog
 from onething.core.commands import SubcommandCommand
 
@@ -15,7 +16,18 @@ class Command(SubcommandCommand):
         "load": "Load catalog/data (one transaction; nothing half-loaded).",
         "export": "Export the catalog from the database (yaml directory, json or xlsx).",
         "import": "Import a yaml directory, .json or .xlsx file (checked first; one transaction).",
+        "figures": "Print (or --write) the before/after table of the catalog as Markdown.",
     }
+
+    def add_figures_arguments(self, parser: Any) -> None:
+        parser.add_argument("--write", type=Path, help="write to this Markdown file")
+        parser.add_argument("--detailed", action="store_true", help="only with official figures")
+
+    def handle_figures(self, **options: Any) -> None:
+        table = figures_markdown(detailed_only=options["detailed"])
+        if options["write"]:
+            options["write"].write_text(table, encoding="utf-8")
+        self.stdout.write(table)
 
     def add_load_arguments(self, parser: Any) -> None:
         parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
