@@ -256,6 +256,7 @@ def _load_one_thing(
             "seq": data.get("seq"),
             "name": need(path, code, data, "name", str),
             "national": bool(data.get("national")),
+            "scope": data.get("scope") or OneThing.Scope.PROVINCE,
             "audience": audience,
             "life_stage": need(path, code, data, "life_stage", str),
             "summary": data.get("summary") or "",

@@ -150,6 +150,10 @@ class OneThing(TimeStampedModel):
         PERSON = "person", _("个人")
         ENTERPRISE = "enterprise", _("企业")
 
+    class Scope(models.TextChoices):
+        PROVINCE = "province", _("省级标准")
+        LOCAL = "local", _("地方特色")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("草稿")
         IN_REVIEW = "in_review", _("审核中")
@@ -160,6 +164,9 @@ class OneThing(TimeStampedModel):
     seq = models.PositiveSmallIntegerField(_("清单序号"), null=True, blank=True)
     name = models.CharField(_("名称"), max_length=128)
     national = models.BooleanField(_("国家部署"), default=False)
+    scope = models.CharField(
+        _("适用范围"), max_length=10, choices=Scope.choices, default=Scope.PROVINCE
+    )
     audience = models.CharField(_("服务对象"), max_length=16, choices=Audience.choices)
     life_stage = models.CharField(_("生命周期阶段"), max_length=16)
     summary = models.TextField(_("简介"), blank=True)

@@ -122,6 +122,7 @@ def snapshot_of(one_thing: OneThing) -> dict[str, Any]:
         "code": one_thing.code,
         "name": one_thing.name,
         "national": one_thing.national,
+        "scope": one_thing.scope,
         "audience": one_thing.audience,
         "life_stage": one_thing.life_stage,
         "summary": one_thing.summary,

@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 
 from onething.accounts.models import Enterprise, StaffRole
-from onething.catalog.guide import compute_guide
-from onething.catalog.selectors import version_current
 from onething.cases.commitments import inspection_record, inspection_schedule, verification_record
 from onething.cases.models import Verification
 from onething.cases.services import application_accept, application_submit, task_decide
 from onething.cases.tests.factories import submission
 from onething.cases.workflow import TaskState
+from onething.catalog.guide import compute_guide
+from onething.catalog.selectors import version_current
 from onething.conftest import department
 from onething.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onething.notify.models import Message
