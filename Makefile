@@ -49,6 +49,7 @@ test: lint typecheck migrations-check pytest
 
 bench: install-dev
 	$(BIN)/python bench/catalog_bench.py --write docs/benchmarks/catalog.md
+	$(BIN)/python bench/submit_bench.py --write docs/benchmarks/submit.md
 
 clean:
 	rm -rf $(VENV) var

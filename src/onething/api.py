@@ -17,6 +17,7 @@ from onething.cases.api import tasks_router
 from onething.catalog.api import router as catalog_router
 from onething.core.errors import Conflict, DomainError, NotFound, PermissionDenied
 from onething.org.api import router as org_router
+from onething.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
     title="OneThing 一件事一次办 API",
@@ -33,6 +34,7 @@ api.add_router("/org", org_router)
 api.add_router("/one-things", catalog_router)
 api.add_router("/applications", cases_router)
 api.add_router("/tasks", tasks_router)
+api.add_router("/webhooks", webhooks_router)
 
 STATUS = {PermissionDenied: 403, NotFound: 404, Conflict: 409, Throttled: 429}
 

@@ -63,6 +63,7 @@ def test_production_settings_pass_the_deployment_checks():
         "ONETHING_ALLOWED_HOSTS": "onething.example.cn",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' conftest
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,

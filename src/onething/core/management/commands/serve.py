@@ -41,6 +41,8 @@ class Command(BaseCommand):
         processes = [
             subprocess.Popen([*python, "runserver", "--noreload", address]),
             subprocess.Popen([*python, "db_worker", "--queue-name", "default", "--no-reload"]),
+            # delivers webhook messages whose task was lost, and retries on schedule
+            subprocess.Popen([*python, "outbox", "sweep", "--loop", "--interval", "5"]),
         ]
         self.stdout.write(
             self.style.SUCCESS(f"\n平台已启动 OneThing is running: http://{address}/")

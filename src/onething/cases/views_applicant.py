@@ -1,0 +1,597 @@
+"""Applicant pages (apply from the guide, my applications, timeline, correction, withdrawal)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from onething.accounts.models import Person, StaffRole, User
+from onething.accounts.selectors import (
+    agent_may_act_for,
+    person_by_id_number,
+    person_for_user,
+    staff_scope,
+)
+from onething.catalog.guide import FieldInGuide, Guide, GuideError, compute_guide
+from onething.catalog.models import OneThingVersion
+from onething.catalog.selectors import version_current
+from onething.catalog.views import guide_params
+from onething.core.errors import (
+    Conflict,
+    DomainError,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from onething.core.views import forbidden, not_found, problem
+
+from . import forms
+from .checks import check_form
+from .models import Application, Correction, Delivery
+from .selectors import application_get, applications_of_applicant
+from .services import (
+    Submission,
+    SubmissionRejected,
+    application_submit_once,
+    application_withdraw,
+    correction_answer,
+)
+from .timeline import timeline_for
+from .workflow import APPLICATION_TRANSITIONS, TaskState
+
+
+def _user(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+# ---------------------------------------------------------------- on behalf
+
+
+def _acts_for_others(user: User) -> bool:
+    if staff_scope(user).has_role(StaffRole.WINDOW_CLERK):
+        return True
+    return user.authorizations_held.filter(revoked_at__isnull=True).exists()
+
+
+def _principal(user: User, raw: str, code: str) -> Person:
+    """The person a clerk or agent applies for, from the 公民身份号码 they typed."""
+    person = person_by_id_number(raw)  # ValidationFailed for a malformed number
+    if person is None:
+        raise NotFound(
+            code="person_not_found",
+            message=_("没有找到这个公民身份号码对应的实名用户，请核对后重新输入。"),
+            message_en="No verified person has this ID number.",
+        )
+    if person.user_id == user.pk:
+        return person
+    if staff_scope(user).has_role(StaffRole.WINDOW_CLERK):
+        return person
+    if agent_may_act_for(agent=user, principal=person, one_thing_code=code):
+        return person
+    raise PermissionDenied(
+        code="no_authorization",
+        message=_("您没有代其办理这件事的有效授权。请由本人申请，或先办理代办授权。"),
+        message_en="You hold no valid authorisation to act for this person.",
+    )
+
+
+# ---------------------------------------------------------------- apply
+
+
+def _order(
+    problems: list[dict[str, Any]], guide: Guide, elements: list[str]
+) -> list[dict[str, Any]]:
+    """Problems in the order their inputs appear on the page."""
+    position = {element: i for i, element in enumerate(elements)}
+    offset = len(position)
+    for i, m in enumerate(guide.materials_to_submit):
+        position[f"material:{m.name}"] = offset + i
+    position["delivery"] = position["delivery_address"] = 10_000
+    return sorted(problems, key=lambda p: position.get(str(p["field"]), 9_999))
+
+
+def _precheck(
+    guide: Guide, values: dict[str, str], given: set[str], failed: set[str]
+) -> list[dict[str, Any]]:
+    """The problems the pre-review would find, for when the page already found some itself."""
+    _clean, found = check_form(guide.form, values, today=timezone.localdate())
+    problems = [p.as_dict() for p in found]
+    for m in guide.materials_to_submit:
+        key = f"material:{m.name}"
+        if m.required and m.name not in given and key not in failed:
+            problems.append(
+                {
+                    "field": key,
+                    "label": m.name,
+                    "items": m.items,
+                    "message": _("请上传这份材料"),
+                    "message_en": "upload this material",
+                }
+            )
+    return problems
+
+
+def _apply_context(
+    request: HttpRequest,
+    version: OneThingVersion,
+    guide: Guide,
+    *,
+    values: dict[str, str],
+    prefilled: set[str],
+    delivery: str,
+    address: str,
+    key: str,
+    problems: list[dict[str, Any]],
+    principal: Person | None,
+    lookup: str,
+    draft: dict[str, Any] | None,
+    error: DomainError | None = None,
+    files_dropped: bool = False,
+) -> dict[str, Any]:
+    index = forms.problems_by_field(problems)
+    materials = forms.material_rows(guide.materials_to_submit, index)
+    groups = forms.field_groups(forms.field_rows(guide.form, values, index, prefilled))
+    summary = [
+        dict(p, anchor=forms.anchor_for(str(p["field"]), materials))
+        for p in _order(problems, guide, [r.element for g in groups for r in g["rows"]])
+    ]
+    keep = [(k, v) for k, vs in request.GET.lists() if k != "for" for v in vs]
+    return {
+        "one_thing": version.one_thing,
+        "version": version,
+        "guide": guide,
+        "groups": groups,
+        "field_count": len(guide.form),
+        "materials": materials,
+        "accept": forms.ACCEPT,
+        "deliveries": forms.delivery_options(delivery),
+        "delivery_address": address,
+        "delivery_problems": index.get("delivery", []) + index.get("delivery_address", []),
+        "idempotency_key": key,
+        "problems": summary,
+        "principal": principal,
+        "acts_for_others": _acts_for_others(_user(request)),
+        "has_identity": person_for_user(_user(request)) is not None,
+        "lookup": lookup,
+        "keep": keep,
+        "guide_url": reverse("catalog:one_thing", args=[version.one_thing.code])
+        + ("?" + _without_for(request) if _without_for(request) else ""),
+        "draft": draft,
+        "error": error,
+        "files_dropped": files_dropped,
+    }
+
+
+def _without_for(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("for", None)
+    return query.urlencode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def apply(request: HttpRequest, code: str) -> HttpResponse:
+    user = _user(request)
+    try:
+        version = version_current(code)
+    except NotFound as exc:
+        return not_found(request, exc)
+    params = guide_params(request.GET)
+    try:
+        guide = compute_guide(
+            version.snapshot,
+            version=version.number,
+            answers=params["answers"],
+            chosen=params["chosen"],
+            start=timezone.localdate(),
+        )
+    except GuideError as exc:
+        return problem(request, exc, 400)
+
+    lookup = request.GET.get("for", "").strip()
+    principal: Person | None = None
+    if lookup:
+        try:
+            principal = _principal(user, lookup, code)
+        except (ValidationFailed, NotFound, PermissionDenied) as exc:
+            context = _apply_context(
+                request,
+                version,
+                guide,
+                values={},
+                prefilled=set(),
+                delivery=Delivery.ELECTRONIC,
+                address="",
+                key="",
+                problems=[],
+                principal=None,
+                lookup=lookup,
+                draft=None,
+                error=exc,
+            )
+            context["lookup_failed"] = True
+            status = 403 if isinstance(exc, PermissionDenied) else 200
+            return render(request, "cases/applicant/apply.html", context, status=status)
+    own = principal is None or principal.user_id == user.pk
+    person = person_for_user(user) if principal is None else principal
+    draft_key = forms.draft_key(code, principal)
+
+    if request.method == "GET":
+        known = forms.prefill_for(person, guide.form, own=own)
+        draft = forms.draft_load(request.session, draft_key)
+        values = dict(known)
+        delivery, address = str(Delivery.ELECTRONIC), ""
+        if draft:
+            values.update({k: v for k, v in draft.get("values", {}).items() if v})
+            delivery = draft.get("delivery") or delivery
+            address = draft.get("delivery_address", "")
+        prefilled = {k for k, v in known.items() if values.get(k) == v}
+        context = _apply_context(
+            request,
+            version,
+            guide,
+            values=values,
+            prefilled=prefilled,
+            delivery=delivery,
+            address=address,
+            key=str(uuid.uuid4()),
+            problems=[],
+            principal=principal,
+            lookup=lookup,
+            draft=_draft_info(draft),
+        )
+        return render(request, "cases/applicant/apply.html", context)
+
+    action = request.POST.get("action", "submit")
+    if action == "discard":
+        forms.draft_discard(request.session, draft_key)
+        messages.success(request, _("草稿已清除。"))
+        return redirect(request.get_full_path())
+    values = forms.read_values(request.POST, guide.form)
+    delivery, address, problems = forms.read_delivery(request.POST)
+    if action == "draft":
+        forms.draft_save(
+            request.session,
+            draft_key,
+            {"values": values, "delivery": delivery, "delivery_address": address},
+        )
+        messages.success(
+            request,
+            _(
+                "草稿已保存。本次登录期间回到这个页面即可接着填写；"
+                "草稿不保存文件，提交前请再选择要上传的文件。"
+            ),
+        )
+        return redirect(request.get_full_path())
+
+    key = request.POST.get("idempotency_key", "")[:128] or str(uuid.uuid4())
+    named = [(f"upload-{i}", m.name, m.items) for i, m in enumerate(guide.materials_to_submit)]
+    uploads, upload_problems = forms.read_uploads(request.FILES, named)
+    problems += upload_problems
+    files_dropped = bool(request.FILES)
+    submission = Submission(
+        one_thing=code,
+        answers=params["answers"],
+        items=params["chosen"],
+        form=values,
+        uploads=uploads,
+        delivery=delivery,
+        delivery_address=address,
+    )
+
+    def again(found: list[dict[str, Any]], error: DomainError | None = None) -> HttpResponse:
+        context = _apply_context(
+            request,
+            version,
+            guide,
+            values=values,
+            prefilled=set(),
+            delivery=delivery,
+            address=address,
+            key=key if error is None or not isinstance(error, Conflict) else str(uuid.uuid4()),
+            problems=found,
+            principal=principal,
+            lookup=lookup,
+            draft=None,
+            error=error,
+            files_dropped=files_dropped,
+        )
+        return render(request, "cases/applicant/apply.html", context)
+
+    if problems:
+        failed = {str(p["field"]) for p in upload_problems}
+        given = {u.material for u in uploads}
+        return again(problems + _precheck(guide, values, given, failed))
+    try:
+        application, created = application_submit_once(
+            actor=user,
+            submission=submission,
+            idempotency_key=key,
+            on_behalf_of=principal,
+        )
+    except SubmissionRejected as exc:
+        found = exc.details.get("problems")
+        return again(found if isinstance(found, list) else [])
+    except (ValidationFailed, PermissionDenied, Conflict) as exc:
+        return again([], exc)
+    forms.draft_discard(request.session, draft_key)
+    if created:
+        messages.success(
+            request,
+            _("申请已提交，办件编号：%(number)s。请记下这个编号，可随时查询办理进度。")
+            % {"number": application.number},
+        )
+    else:
+        messages.info(
+            request,
+            _("这份申请已经提交过了，没有重复提交。办件编号：%(number)s。")
+            % {"number": application.number},
+        )
+    return redirect("cases:application", number=application.number)
+
+
+def _draft_info(draft: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not draft:
+        return None
+    try:
+        saved = dt.datetime.fromisoformat(str(draft.get("saved_at", "")))
+    except ValueError:
+        saved = None
+    return {"saved_at": saved}
+
+
+# ---------------------------------------------------------------- my applications
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    rows = applications_of_applicant(_user(request)).order_by("-submitted_at", "-pk")
+    return render(request, "cases/applicant/list.html", {"applications": rows})
+
+
+# ---------------------------------------------------------------- one application
+
+
+def _guide_of(application: Application) -> Guide | None:
+    try:
+        return compute_guide(
+            application.version.snapshot,
+            version=application.version.number,
+            answers=application.answers,
+            chosen=application.chosen_items,
+            start=timezone.localdate(),
+        )
+    except GuideError:
+        return None
+
+
+TASK_WORDS = {
+    TaskState.WAITING: "等待前一个事项办结后开始",
+    TaskState.RELEASED: "已送到部门，等待办理",
+    TaskState.CLAIMED: "部门正在办理",
+    TaskState.RETURNED: "部门需要您补充材料",
+    TaskState.APPROVED: "已办好",
+    TaskState.REJECTED: "部门决定不予办理",
+    TaskState.WITHDRAWN: "申请已撤回，不再办理",
+    TaskState.REVOKED: "核查不通过，已撤销",
+}
+
+
+def _items(application: Application) -> list[dict[str, Any]]:
+    tasks = {t.item_code: t for t in application.tasks.select_related("department")}
+    names = {i["code"]: i for i in application.version.snapshot["items"]}
+    rows = []
+    for code in application.chosen_items:
+        task = tasks.get(code)
+        item = names.get(code, {})
+        rows.append(
+            {
+                "name": task.item_name if task else item.get("name", code),
+                "department": task.department.name if task else item.get("department", ""),
+                "status": _(TASK_WORDS[task.status]) if task else _("等待受理后分送部门"),
+                "state": task.status if task else "pending",
+                "due": task.due_date if task else None,
+                "opinion": task.opinion if task else "",
+            }
+        )
+    return rows
+
+
+def _may_withdraw(application: Application, user: User) -> bool:
+    if (application.status, "withdraw") not in APPLICATION_TRANSITIONS:
+        return False
+    if user.pk not in {application.submitted_by_id, getattr(application.person, "user_id", -1)}:
+        return False
+    decided = {TaskState.APPROVED, TaskState.REJECTED}
+    return not application.tasks.filter(status__in=decided).exists()
+
+
+def _correction_context(
+    application: Application,
+    correction: Correction,
+    guide: Guide | None,
+    *,
+    values: dict[str, str] | None = None,
+    problems: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    specs = {f.element: f for f in guide.form} if guide else {}
+    index = forms.problems_by_field(problems or [])
+    asked_fields: list[FieldInGuide] = []
+    deficiencies = []
+    uploads = []
+    for i, d in enumerate(correction.deficiencies):
+        kind, target = d.get("kind", ""), str(d.get("target", ""))
+        what = target
+        if kind == "field" and target in specs:
+            what = specs[target].label
+            if specs[target] not in asked_fields:
+                asked_fields.append(specs[target])
+        elif kind == "material" and target:
+            uploads.append({"input_id": f"correction-upload-{i}", "name": target, "required": True})
+        elif kind == "item" or not target:
+            what = _("补充材料")
+            uploads.append(
+                {
+                    "input_id": f"correction-upload-{i}",
+                    "name": _("补充材料（%(item)s）") % {"item": d.get("item", "")},
+                    "required": False,
+                }
+            )
+        deficiencies.append({"what": what, "item": d.get("item", ""), "why": d.get("reason", "")})
+    for u in uploads:
+        u["problems"] = index.get(f"material:{u['name']}", [])
+    stored = json.loads(application.form_data or "{}")
+    if values is None:
+        values = {
+            f.element: str(stored.get(f.element, "")) for f in asked_fields if f.pii != "high"
+        }
+    rows = forms.field_rows(
+        [FieldInGuide(**{**f.__dict__, "required": True}) for f in asked_fields], values, index
+    )
+    return {
+        "correction": correction,
+        "deficiencies": deficiencies,
+        "correction_rows": rows,
+        "correction_uploads": uploads,
+        "correction_problems": problems or [],
+        "accept": forms.ACCEPT,
+    }
+
+
+def _detail(
+    request: HttpRequest,
+    application: Application,
+    *,
+    correction_extra: dict[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = _user(request)
+    guide = _guide_of(application)
+    open_notice = application.corrections.filter(status=Correction.Status.OPEN).first()
+    context: dict[str, Any] = {
+        "application": application,
+        "items": _items(application),
+        "timeline": timeline_for(application, for_staff=False),
+        "may_withdraw": _may_withdraw(application, user),
+        "is_applicant": user.pk
+        in {application.submitted_by_id, getattr(application.person, "user_id", -1)},
+        "materials": application.materials.filter(superseded=False),
+    }
+    if open_notice is not None:
+        context.update(correction_extra or _correction_context(application, open_notice, guide))
+    return render(request, "cases/applicant/detail.html", context, status=status)
+
+
+def _get(request: HttpRequest, number: str) -> Application | HttpResponse:
+    try:
+        return application_get(_user(request), number)
+    except NotFound as exc:
+        return not_found(request, exc)
+
+
+@login_required
+def application_detail(request: HttpRequest, number: str) -> HttpResponse:
+    found = _get(request, number)
+    if isinstance(found, HttpResponse):
+        return found
+    return _detail(request, found)
+
+
+@login_required
+@require_POST
+def correction_submit(request: HttpRequest, number: str) -> HttpResponse:
+    found = _get(request, number)
+    if isinstance(found, HttpResponse):
+        return found
+    application = found
+    notice = application.corrections.filter(status=Correction.Status.OPEN).first()
+    if notice is None:
+        messages.error(request, _("这份补正告知已经答复过了，不能再次答复。"))
+        return redirect("cases:application", number=number)
+    guide = _guide_of(application)
+    extra = _correction_context(application, notice, guide)
+    values = {
+        r.element: str(request.POST.get(r.name, "")).strip() for r in extra["correction_rows"]
+    }
+    asked = [f for f in (guide.form if guide else []) if f.element in values]
+    _clean, found_problems = check_form(
+        [FieldInGuide(**{**f.__dict__, "required": True}) for f in asked],
+        values,
+        today=timezone.localdate(),
+    )
+    problems = [p.as_dict() for p in found_problems]
+    named: list[tuple[str, str, list[str]]] = [
+        (u["input_id"], u["name"], []) for u in extra["correction_uploads"]
+    ]
+    uploads, upload_problems = forms.read_uploads(request.FILES, named)
+    problems += upload_problems
+    given = {u.material for u in uploads}
+    failed = {str(p["field"]) for p in upload_problems}
+    for u in extra["correction_uploads"]:
+        key = f"material:{u['name']}"
+        if u["required"] and u["name"] not in given and key not in failed:
+            problems.append(
+                {
+                    "field": key,
+                    "label": u["name"],
+                    "items": [],
+                    "message": _("请重新上传这份材料"),
+                    "message_en": "upload this material again",
+                }
+            )
+    if problems:
+        extra = _correction_context(application, notice, guide, values=values, problems=problems)
+        extra["files_dropped"] = bool(request.FILES)
+        return _detail(request, application, correction_extra=extra)
+    try:
+        correction_answer(correction=notice, actor=_user(request), form=values, uploads=uploads)
+    except (Conflict, PermissionDenied, ValidationFailed) as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:application", number=number)
+    messages.success(request, _("补正材料已提交，我们会尽快继续办理。"))
+    return redirect("cases:application", number=number)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def withdraw(request: HttpRequest, number: str) -> HttpResponse:
+    found = _get(request, number)
+    if isinstance(found, HttpResponse):
+        return found
+    application = found
+    if request.method == "GET":
+        if not _may_withdraw(application, _user(request)):
+            messages.error(request, _("这件申请现在不能撤回。如有疑问，请致电12345咨询。"))
+            return redirect("cases:application", number=number)
+        return render(request, "cases/applicant/withdraw.html", {"application": application})
+    reason = str(request.POST.get("reason", "")).strip()[:500]
+    try:
+        application_withdraw(application=application, actor=_user(request), reason=reason)
+    except PermissionDenied as exc:
+        return forbidden(request, exc)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:application", number=number)
+    messages.success(request, _("申请已撤回。如需再次办理，可以重新申请。"))
+    return redirect("cases:application", number=number)
+
+
+urlpatterns: list[URLPattern] = [
+    path("apply/<str:code>/", apply, name="apply"),
+    path("me/applications/", my_applications, name="my_applications"),
+    path("me/applications/<str:number>/", application_detail, name="application"),
+    path("me/applications/<str:number>/correction/", correction_submit, name="correction_answer"),
+    path("me/applications/<str:number>/withdraw/", withdraw, name="withdraw"),
+]
