@@ -17,7 +17,7 @@ from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 
 from onething.accounts.auth import bearer
-from onething.accounts.models import User
+from onething.accounts.models import Enterprise, User
 from onething.core.errors import ValidationFailed
 from onething.org.models import Department
 
@@ -63,6 +63,7 @@ class SubmissionIn(Schema):
     certificates: dict[str, str] = {}
     delivery: str = "electronic"
     delivery_address: str = ""
+    enterprise_credit_code: str | None = None  # apply for an enterprise you operate
 
 
 class TaskOut(Schema):
@@ -198,8 +199,23 @@ def submit(
         delivery=payload.delivery,
         delivery_address=payload.delivery_address,
     )
+    enterprise = None
+    if payload.enterprise_credit_code:
+        enterprise = Enterprise.objects.filter(
+            credit_code=payload.enterprise_credit_code.strip().upper()
+        ).first()
+        if enterprise is None:
+            raise ValidationFailed(
+                code="enterprise_not_found",
+                message="没有找到这家企业。",
+                message_en="No enterprise with this credit code.",
+            )
     application, created = application_submit_once(
-        actor=user, submission=submission, idempotency_key=idempotency_key, channel="api"
+        actor=user,
+        submission=submission,
+        idempotency_key=idempotency_key,
+        channel="api",
+        enterprise=enterprise,
     )
     return Status(201 if created else 200, _application_out(application, for_staff=False))
 
