@@ -118,6 +118,21 @@ def _days(path: Path, code: str, entry: dict[str, Any], key: str) -> int:
     return int(value)
 
 
+def _count(
+    path: Path, entry: object, data: dict[str, Any], key: str, *, default: int, minimum: int
+) -> int:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise LoadError.at(
+            path,
+            entry,
+            key,
+            f"应为不小于{minimum}的整数",
+            f"must be a whole number of at least {minimum}",
+        )
+    return value
+
+
 def _fee(path: Path, code: str, entry: dict[str, Any]) -> tuple[Decimal | None, str]:
     fee = entry.get("fee")
     if not fee:
@@ -166,7 +181,7 @@ def _load_item(
             "fee_basis": fee_basis,
             "result_type": result.get("type") or "decision",
             "result_name": result.get("name") or "",
-            "visits_alone": int(entry.get("visits_alone", 1)),
+            "visits_alone": _count(path, code, entry, "visits_alone", default=1, minimum=0),
             "commitment": bool(entry.get("commitment")),
             "source": str(entry.get("source") or ""),
         },
@@ -195,7 +210,7 @@ def _load_materials(path: Path, code: str, item: ServiceItem, materials: list[An
                 position=position,
                 name=need(path, where, material, "name", str),
                 form=form,
-                count=int(material.get("count", 1)),
+                count=_count(path, where, material, "count", default=1, minimum=1),
                 required=bool(material.get("required", True)),
                 source=source,
                 source_ref=ref,
@@ -250,6 +265,10 @@ def _load_one_thing(
         raise LoadError.at(
             path, code, "audience", f"未知服务对象 {audience}", f"unknown audience {audience}"
         )
+    existing = OneThing.objects.filter(code=code).first()
+    if existing is not None and existing.status != OneThing.Status.PUBLISHED:
+        # an editor has it open (draft, in review) or retired it: the files do not override that
+        return existing
     one_thing, _ = OneThing.objects.update_or_create(
         code=code,
         defaults={

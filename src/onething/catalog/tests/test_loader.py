@@ -142,3 +142,24 @@ def test_unknown_data_element_is_named(org, data_copy):
         load_catalog(data_copy)
     assert "no_such_element" in caught.value.message
     assert caught.value.details["field"] == "element"
+
+
+def test_reloading_leaves_what_editors_have_open_or_retired(catalog):
+    from onething.catalog.publishing import one_thing_edit, one_thing_retire
+
+    draft, retired = OneThing.objects.get(seq=7), OneThing.objects.get(seq=8)
+    one_thing_edit(one_thing=draft, actor=None)
+    one_thing_retire(one_thing=retired, actor=None)
+    load_catalog()
+    draft.refresh_from_db()
+    retired.refresh_from_db()
+    assert draft.status == OneThing.Status.DRAFT and retired.status == OneThing.Status.RETIRED
+
+
+def test_a_bad_count_is_named(org, data_copy):
+    path = data_copy / "items" / "police.yaml"
+    text = path.read_text(encoding="utf-8").replace("count: 1", "count: 两份", 1)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_catalog(data_copy)
+    assert caught.value.details["field"] == "count" and "整数" in caught.value.message
