@@ -21,7 +21,7 @@ APP_ACTIONS = sorted({action for _, action in APPLICATION_TRANSITIONS})
 TASK_ACTIONS = sorted({action for _, action in TASK_TRANSITIONS})
 
 
-@pytest.mark.parametrize(("state", "action"), itertools.product(APP_STATES, APP_ACTIONS))
+@pytest.mark.parametrize(("state", "action"), list(itertools.product(APP_STATES, APP_ACTIONS)))
 def test_application_transitions(state, action):
     if (state, action) in APPLICATION_TRANSITIONS:
         assert application_next(state, action) == APPLICATION_TRANSITIONS[(state, action)]
@@ -31,7 +31,7 @@ def test_application_transitions(state, action):
         assert ACTION_NAMES[action] in caught.value.message and caught.value.message_en
 
 
-@pytest.mark.parametrize(("state", "action"), itertools.product(TASK_STATES, TASK_ACTIONS))
+@pytest.mark.parametrize(("state", "action"), list(itertools.product(TASK_STATES, TASK_ACTIONS)))
 def test_task_transitions(state, action):
     if (state, action) in TASK_TRANSITIONS:
         assert task_next(state, action) == TASK_TRANSITIONS[(state, action)]
