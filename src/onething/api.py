@@ -15,8 +15,13 @@ from onething.accounts.throttle import Throttled
 from onething.cases.api import router as cases_router
 from onething.cases.api import tasks_router
 from onething.catalog.api import router as catalog_router
+from onething.certificates.api import router as certificates_router
 from onething.core.errors import Conflict, DomainError, NotFound, PermissionDenied
+from onething.datahub.api import router as datahub_router
+from onething.hotline.api import router as hotline_router
+from onething.insight.api import router as insight_router
 from onething.org.api import router as org_router
+from onething.ratings.api import router as ratings_router
 from onething.webhooks.api import router as webhooks_router
 
 api = NinjaAPI(
@@ -35,6 +40,11 @@ api.add_router("/one-things", catalog_router)
 api.add_router("/applications", cases_router)
 api.add_router("/tasks", tasks_router)
 api.add_router("/webhooks", webhooks_router)
+api.add_router("/certificates", certificates_router)
+api.add_router("/data", datahub_router)
+api.add_router("/ratings", ratings_router)
+api.add_router("/hotline", hotline_router)
+api.add_router("/insight", insight_router)
 
 STATUS = {PermissionDenied: 403, NotFound: 404, Conflict: 409, Throttled: 429}
 

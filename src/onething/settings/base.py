@@ -64,6 +64,10 @@ INSTALLED_APPS = [
     "onething.audit",
     "onething.webhooks",
     "onething.notify",
+    "onething.datahub",
+    "onething.ratings",
+    "onething.hotline",
+    "onething.insight",
 ]
 
 MIDDLEWARE = [
