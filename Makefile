@@ -29,6 +29,7 @@ demo: install
 	$(ONETHING) org load
 	$(ONETHING) catalog load
 	$(ONETHING) demo load
+	$(ONETHING) deadlines schedule
 	$(ONETHING) serve
 
 lint: install-dev

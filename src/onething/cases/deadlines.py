@@ -90,6 +90,17 @@ def deadlines_check(today: dt.date | None = None) -> dict[str, int]:
     return raised
 
 
+def deadlines_schedule_once() -> bool:
+    """Queue the daily check unless one is already waiting (``onething serve`` calls this)."""
+    from django_tasks_db.models import DBTaskResult
+
+    path = f"{deadlines_daily.func.__module__}.{deadlines_daily.func.__qualname__}"
+    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
+        return False
+    deadlines_daily.enqueue()
+    return True
+
+
 @task()
 def deadlines_daily() -> dict[str, int]:
     """Check now, then schedule tomorrow's run at 08:00 local time."""

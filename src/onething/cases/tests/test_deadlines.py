@@ -42,3 +42,16 @@ def test_paused_work_is_not_warned(submit, user, on_a_workday):
     task_decide(task=task, actor=user("coord"), decision="return", opinion="补充记录")
     deadlines_check(task.due_date + dt.timedelta(days=5))
     assert not DeadlineWarning.objects.filter(task=task).exists()
+
+
+def test_the_daily_check_is_queued_once(db, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from onething.cases.deadlines import deadlines_schedule_once
+
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    assert deadlines_schedule_once() is True
+    assert deadlines_schedule_once() is False
+    assert DBTaskResult.objects.filter(task_path__endswith="deadlines_daily").count() == 1

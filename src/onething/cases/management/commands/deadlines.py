@@ -1,7 +1,7 @@
 import datetime as dt
 from typing import Any
 
-from onething.cases.deadlines import deadlines_check, deadlines_daily
+from onething.cases.deadlines import deadlines_check, deadlines_schedule_once
 from onething.core.commands import SubcommandCommand
 
 
@@ -23,5 +23,7 @@ class Command(SubcommandCommand):
         )
 
     def handle_schedule(self, **options: Any) -> None:
-        deadlines_daily.enqueue()
-        self.stdout.write("已安排每日到期检查 (daily deadline check queued)")
+        if deadlines_schedule_once():
+            self.stdout.write("已安排每日到期检查 (daily deadline check queued)")
+        else:
+            self.stdout.write("每日到期检查已在队列中 (already queued)")
