@@ -26,12 +26,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def org(db):
-    """Regions, departments and halls (loaded once per session, see django_db_setup)."""
+    """Regions, departments and halls (loaded once per session, see django_db_setup; again
+    after a transactional test has flushed the database)."""
+    from onething.org.models import Region
+
+    if not Region.objects.exists():
+        load_org()
 
 
 @pytest.fixture
 def catalog(org):
     """The published catalog (loaded once per session, see django_db_setup)."""
+    from onething.catalog.loader import load_catalog
+    from onething.catalog.models import OneThingVersion
+
+    if not OneThingVersion.objects.exists():
+        load_catalog()
 
 
 def department(region: str, kind: str) -> Department:
@@ -63,3 +73,13 @@ def applicant(org) -> User:
         id_number="11010519491231002X",
         phone="13812345678",
     )
+
+
+@pytest.fixture(autouse=True)
+def _worker_keeps_the_test_connection(monkeypatch):
+    """Tests run the real database worker in-process, inside the test's transaction; its
+    ``close_old_connections`` would close that connection on PostgreSQL (an open transaction
+    looks 'obsolete' to it). Production workers are unaffected."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
