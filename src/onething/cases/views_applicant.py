@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from onething.accounts.models import Person, StaffRole, User
+from onething.accounts.models import Enterprise, Person, StaffRole, User
 from onething.accounts.selectors import (
     agent_may_act_for,
     person_by_id_number,
@@ -171,7 +171,29 @@ def _apply_context(
         "draft": draft,
         "error": error,
         "files_dropped": files_dropped,
+        "enterprise": enterprise_for(request, version),
+        "enterprises": enterprises_operated(_user(request))
+        if version.one_thing.audience == "enterprise"
+        else [],
     }
+
+
+def enterprises_operated(user: User) -> list[Enterprise]:
+    return list(
+        Enterprise.objects.filter(
+            operators__user=user, operators__revoked_at__isnull=True
+        ).order_by("name")
+    )
+
+
+def enterprise_for(request: HttpRequest, version: OneThingVersion) -> Enterprise | None:
+    """For an enterprise one-thing: the enterprise the user applies for (``?enterprise=`` picks
+    one when they operate several)."""
+    if version.one_thing.audience != "enterprise":
+        return None
+    operated = enterprises_operated(_user(request))
+    wanted = request.GET.get("enterprise", "")
+    return next((e for e in operated if e.credit_code == wanted), operated[0] if operated else None)
 
 
 def _without_for(request: HttpRequest) -> str:
@@ -320,6 +342,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             submission=submission,
             idempotency_key=key,
             on_behalf_of=principal,
+            enterprise=enterprise_for(request, version) if principal is None else None,
         )
     except SubmissionRejected as exc:
         found = exc.details.get("problems")

@@ -351,3 +351,25 @@ def test_withdraw_is_refused_after_a_decision(signed_in, submit, user):
 def test_the_applicant_home_links_to_my_applications(signed_in):
     html = signed_in("zhangsan").get("/me/").content.decode()
     assert 'href="/me/applications/"' in html
+
+
+def test_an_enterprise_operator_applies_in_the_enterprises_name(signed_in):
+    from django.utils import timezone
+
+    from onething.accounts.models import Enterprise
+    from onething.catalog.guide import compute_guide
+    from onething.catalog.selectors import version_current
+
+    guide = compute_guide(version_current("JS-2022-02").snapshot, start=timezone.localdate())
+    client = signed_in("wangwu")
+    page = client.get("/apply/JS-2022-02/").content.decode()
+    assert "以企业名义申请" in page and "句容市味之源餐饮有限公司" in page
+    client.post("/apply/JS-2022-02/", payload(guide, key="firm-1"))
+    application = Application.objects.get()
+    assert application.enterprise == Enterprise.objects.get(name="句容市味之源餐饮有限公司")
+    assert application.person is None
+
+
+def test_an_enterprise_one_thing_needs_an_operator(signed_in):
+    page = signed_in("zhangsan").get("/apply/JS-2022-02/").content.decode()
+    assert "您还不是任何企业的授权经办人" in page
