@@ -1,11 +1,20 @@
-"""Certificate types (电子证照类型). Issued certificates, seals and the wallet come later."""
+"""Certificate types (电子证照类型), departments' e-seals (电子印章) and issued certificates.
+
+A certificate's content is frozen when it is issued: ``data`` holds what it says (holder name,
+masked ID number, the issuing department's name, the items), and ``digest``/``signature`` are
+the SM3 digest and the issuing department's SM2 signature of its canonical encoding
+(``services.canonical_bytes``). Only ``status`` and the revocation fields change afterwards.
+"""
 
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from onething.org.models import DepartmentKind
+from onething.accounts.models import Enterprise, Person, User
+from onething.core.fields import EncryptedTextField
+from onething.org.models import Department, DepartmentKind
 
 
 class CertificateType(models.Model):
@@ -23,3 +32,117 @@ class CertificateType(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DepartmentSeal(models.Model):
+    """A department's e-seal: an SM2 key pair, made the first time the department signs.
+
+    The private key is stored SM4-GCM encrypted (``EncryptedTextField`` uses
+    ``core.crypto.sm4_encrypt``) and is never shown, in the admin or anywhere else.
+    """
+
+    department = models.OneToOneField(
+        Department, on_delete=models.PROTECT, related_name="seal", verbose_name=_("部门")
+    )
+    public_key = models.CharField(_("公钥"), max_length=128)  # x ‖ y, hex
+    private_key = EncryptedTextField(_("私钥"))
+    created_at = models.DateTimeField(_("生成时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("电子印章")
+        verbose_name_plural = _("电子印章")
+
+    def __str__(self) -> str:
+        return str(self.department)
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        VALID = "valid", _("有效")
+        REVOKED = "revoked", _("已撤销")
+
+    number = models.CharField(_("证照编号"), max_length=64, unique=True)
+    type = models.ForeignKey(
+        CertificateType,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("证照类型"),
+    )
+    holder_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("持证人"),
+    )
+    holder_enterprise = models.ForeignKey(
+        Enterprise,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("持证企业"),
+    )
+    # what the certificate says; personal numbers only masked
+    data = models.JSONField(_("证照内容"), default=dict)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="certificates_issued",
+        verbose_name=_("签发部门"),
+    )
+    application = models.ForeignKey(
+        "cases.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("办件"),
+    )
+    task = models.ForeignKey(
+        "cases.Task",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("部门办件"),
+    )
+    issued_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("签发时间"))
+    valid_until = models.DateField(_("有效期至"), null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=Status.choices, default=Status.VALID
+    )
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.TextField(_("撤销原因"), blank=True)
+    digest = models.CharField(_("SM3 摘要"), max_length=64)
+    signature = models.CharField(_("SM2 签名"), max_length=128)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(holder_person__isnull=False, holder_enterprise__isnull=True)
+                | Q(holder_person__isnull=True, holder_enterprise__isnull=False),
+                name="certificate_one_holder",
+            )
+        ]
+        verbose_name = _("电子证照")
+        verbose_name_plural = _("电子证照")
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def holder_name(self) -> str:
+        return str(self.data.get("holder_name", ""))
+
+    @property
+    def issuer_name(self) -> str:
+        return str(self.data.get("issuer_name", ""))

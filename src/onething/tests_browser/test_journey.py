@@ -35,7 +35,7 @@ def apply_in_browser(page, username, code, guide) -> str:
     page.get_by_label("电子证照推送").check()
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url("**/me/applications/YJS*/")
-    return Application.objects.order_by("-pk").first().number
+    return Application.objects.latest("pk").number or ""
 
 
 def decide_everything(page) -> None:
