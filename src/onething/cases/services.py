@@ -23,6 +23,8 @@ from onething.accounts.selectors import agent_may_act_for, department_require, s
 from onething.audit.chain import event_append
 from onething.catalog.guide import Guide, compute_guide
 from onething.catalog.models import OneThingVersion
+from onething.certificates.selectors import certificate_types_held
+from onething.certificates.services import certificates_issue_for_task
 from onething.core.crypto import sm3_hex
 from onething.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from onething.core.workdays import WorkCalendarUnknown, add_working_days, working_days_between
@@ -198,11 +200,16 @@ def application_submit_once(
     from onething.catalog.selectors import version_current
 
     version = version_current(submission.one_thing)
+    person, firm, default_channel = _applicant_for(
+        actor, on_behalf_of, enterprise, submission.one_thing
+    )
+    holder = person or firm
     guide = compute_guide(
         version.snapshot,
         version=version.number,
         answers=submission.answers,
         chosen=submission.items,
+        held_results=certificate_types_held(holder) if holder else (),
         start=timezone.localdate(),
     )
     clean, problems = check_form(guide.form, submission.form, today=timezone.localdate())
@@ -218,9 +225,6 @@ def application_submit_once(
     checked = [
         (u, check_upload(u.filename, u.data, material=u.material)) for u in submission.uploads
     ]
-    person, firm, default_channel = _applicant_for(
-        actor, on_behalf_of, enterprise, submission.one_thing
-    )
     try:
         stored = _store(
             actor=actor,
@@ -666,6 +670,7 @@ def task_decide(
         return current
     if decision == "approve":
         verification_open(current)
+        certificates_issue_for_task(task=current, actor=actor, channel=channel)
     _release_ready(application, actor)
     _finish_if_done(application, actor)
     return current

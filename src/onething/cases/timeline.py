@@ -20,6 +20,13 @@ PLAIN = {
     "task_return": "部门需要您补充材料",
     "decided": "全部事项已办结",
     "withdrawn": "申请已撤回",
+    "certificate_issued": "已签发电子证照，可在卡包查看",
+    "certificate_revoked": "电子证照已撤销",
+    "verification_passed": "告知承诺核查通过",
+    "verification_failed": "告知承诺核查未通过",
+    "task_revoked": "办理结果已撤销",
+    "inspection_scheduled": "已安排联合勘验",
+    "inspection_recorded": "联合勘验已有结论",
 }
 HIDDEN_FROM_APPLICANTS = {"task_created", "task_claimed"}
 

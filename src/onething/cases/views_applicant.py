@@ -27,6 +27,7 @@ from onething.catalog.guide import FieldInGuide, Guide, GuideError, compute_guid
 from onething.catalog.models import OneThingVersion
 from onething.catalog.selectors import version_current
 from onething.catalog.views import guide_params
+from onething.certificates.selectors import certificate_types_held
 from onething.core.errors import (
     Conflict,
     DomainError,
@@ -211,18 +212,20 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound as exc:
         return not_found(request, exc)
     params = guide_params(request.GET)
+    lookup = request.GET.get("for", "").strip()
+    holder = None if lookup else (enterprise_for(request, version) or person_for_user(user))
     try:
         guide = compute_guide(
             version.snapshot,
             version=version.number,
             answers=params["answers"],
             chosen=params["chosen"],
+            held_results=certificate_types_held(holder) if holder else (),
             start=timezone.localdate(),
         )
     except GuideError as exc:
         return problem(request, exc, 400)
 
-    lookup = request.GET.get("for", "").strip()
     principal: Person | None = None
     if lookup:
         try:

@@ -284,8 +284,17 @@ def _schedule(items: dict[str, ItemInGuide], edges: list[tuple[str, str]]) -> li
 # ---------------------------------------------------------------- materials and form
 
 
-def _exemption(material: Mapping[str, Any], produced: dict[str, str]) -> str:
+def _exemption(
+    material: Mapping[str, Any], produced: dict[str, str], held: frozenset[str] = frozenset()
+) -> str:
     source, ref = material["source"], material["source_ref"]
+    in_wallet = (
+        ref
+        if source == "certificate" and ref in held
+        else (material.get("name", "") if material.get("name", "") in held else "")
+    )
+    if in_wallet:
+        return f"您的卡包中已有电子证照“{in_wallet}”，免于提交"
     if source == "item" and ref in produced:
         return f"由本件事中“{produced[ref]}”的办理结果直接流转，免于提交"
     if source == "certificate":
@@ -302,6 +311,7 @@ def _merge_materials(
     selection: dict[str, str],
     added: list[dict[str, Any]],
     waived: list[dict[str, Any]],
+    held: frozenset[str] = frozenset(),
 ) -> tuple[list[MaterialInGuide], int]:
     items = [i for i in snapshot["items"] if i["code"] in selection]
     produced = {i["code"]: i["name"] for i in items}
@@ -320,7 +330,9 @@ def _merge_materials(
         key = (material["name"], source, ref)
         entry = merged.get(key)
         if entry is None:
-            reason = _exemption({"source": source, "source_ref": ref}, produced)
+            reason = _exemption(
+                {"source": source, "source_ref": ref, "name": material["name"]}, produced, held
+            )
             entry = merged[key] = MaterialInGuide(
                 name=material["name"],
                 form=material["form"],
@@ -400,7 +412,9 @@ def compute_guide(
     critical = _schedule(items, edges)
     length = max((i.finish for i in items.values()), default=0)
     chosen_specs = [by_code[c] for c in items]
-    materials, materials_alone = _merge_materials(snapshot, selection, added, waived)
+    materials, materials_alone = _merge_materials(
+        snapshot, selection, added, waived, frozenset(held_results)
+    )
     form, fields_alone = _merge_form(chosen_specs)
     begin = start or dt.date.today()  # noqa: DTZ011 - a calendar date, the caller's "today"
     to_submit = [m for m in materials if not m.exempt]

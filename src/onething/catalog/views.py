@@ -60,6 +60,17 @@ def guide_params(params: QueryDict) -> dict[str, Any]:
     return {"answers": answers, "chosen": chosen}
 
 
+def _held_by(user: object) -> set[str]:
+    """The certificates a signed-in applicant already holds (两个免于提交 from the wallet)."""
+    from onething.accounts.selectors import person_for_user
+    from onething.certificates.selectors import certificate_types_held
+
+    if not isinstance(user, User) or user.kind != User.Kind.APPLICANT:
+        return set()
+    person = person_for_user(user)
+    return certificate_types_held(person) if person else set()
+
+
 def _guide_context(
     request: HttpRequest, one_thing: OneThing, snapshot: dict[str, Any], number: int
 ) -> dict[str, Any]:
@@ -78,6 +89,7 @@ def _guide_context(
             version=number,
             answers=params["answers"],
             chosen=params["chosen"],
+            held_results=_held_by(request.user),
             start=timezone.localdate(),
         )
     except GuideError as exc:

@@ -144,5 +144,13 @@ class Certificate(models.Model):
         return str(self.data.get("holder_name", ""))
 
     @property
+    def holder_public(self) -> str:
+        """The holder's name for strangers: an enterprise in full, a person's surname (张*)."""
+        name = self.holder_name
+        if self.holder_enterprise_id is not None or not name:
+            return name
+        return name[0] + "*" * max(len(name) - 1, 1)
+
+    @property
     def issuer_name(self) -> str:
         return str(self.data.get("issuer_name", ""))
