@@ -23,6 +23,7 @@ from onething.accounts.selectors import agent_may_act_for, department_require, s
 from onething.audit.chain import event_append
 from onething.catalog.guide import Guide, compute_guide
 from onething.catalog.models import OneThingVersion
+from onething.certificates.delivery import delivery_prepare
 from onething.certificates.selectors import certificate_types_held
 from onething.certificates.services import certificates_issue_for_task
 from onething.core.crypto import sm3_hex
@@ -689,6 +690,7 @@ def _finish_if_done(application: Application, actor: User | None) -> None:
             approved=[t.item_name for t in tasks if t.status == TaskState.APPROVED],
         )
         _tell_applicant(application, "decided")
+        delivery_prepare(application=application, actor=actor)
 
 
 @transaction.atomic

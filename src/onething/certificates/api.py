@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -10,8 +11,10 @@ from ninja import Router, Schema
 
 from onething.accounts.auth import bearer
 from onething.accounts.models import User
+from onething.core.errors import NotFound
 
-from .models import Certificate
+from .delivery import delivery_pickup
+from .models import Certificate, Delivery
 from .selectors import certificates_held
 from .verification import VerificationStatus, certificate_verify
 
@@ -113,3 +116,72 @@ def verify(request: HttpRequest, number: str) -> VerificationOut:
         out.issued_at, out.valid_until, out.revoked_at = c.issued_at, c.valid_until, c.revoked_at
         out.digest = c.digest
     return out
+
+
+class PickupIn(Schema):
+    code: str
+    id_number: str
+
+
+class DeliveryOut(Schema):
+    application: str
+    method: str
+    status: str
+    tracking_number: str
+    tracking: list[dict[str, Any]]
+    received_by: str
+
+
+def _delivery_out(delivery: Delivery) -> DeliveryOut:
+    return DeliveryOut(
+        application=delivery.application.number or "",
+        method=delivery.method,
+        status=delivery.status,
+        tracking_number=delivery.tracking_number,
+        tracking=delivery.tracking,
+        received_by=delivery.received_by,
+    )
+
+
+def _delivery_for(request: HttpRequest, number: str) -> Delivery:
+    from onething.cases.selectors import application_get
+
+    user = request.user
+    assert isinstance(user, User)
+    application = application_get(user, number)
+    delivery = Delivery.objects.filter(application=application).first()
+    if delivery is None:
+        raise NotFound(
+            code="no_delivery",
+            message="这件办件还没有可出件的结果。",
+            message_en="This application has no results to deliver yet.",
+        )
+    return delivery
+
+
+@router.get(
+    "/deliveries/{number}",
+    response=DeliveryOut,
+    auth=bearer,
+    summary="Delivery of all results of an application (一窗出件)",
+)
+def delivery_get(request: HttpRequest, number: str) -> DeliveryOut:
+    return _delivery_out(_delivery_for(request, number))
+
+
+@router.post(
+    "/deliveries/{number}/pickup",
+    response=DeliveryOut,
+    auth=bearer,
+    summary="Window pickup with the pickup code and the applicant's ID card",
+)
+def delivery_pickup_api(request: HttpRequest, number: str, payload: PickupIn) -> DeliveryOut:
+    user = request.user
+    assert isinstance(user, User)
+    delivery = delivery_pickup(
+        delivery=_delivery_for(request, number),
+        actor=user,
+        code=payload.code,
+        id_number=payload.id_number,
+    )
+    return _delivery_out(delivery)

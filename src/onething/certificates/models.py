@@ -154,3 +154,36 @@ class Certificate(models.Model):
     @property
     def issuer_name(self) -> str:
         return str(self.data.get("issuer_name", ""))
+
+
+class Delivery(models.Model):
+    """一窗（端）出件: every result of one application, handed over together."""
+
+    class Method(models.TextChoices):
+        ELECTRONIC = "electronic", _("电子证照推送")
+        WINDOW = "window", _("窗口领取")
+        COURIER = "courier", _("邮寄送达")
+
+    class Status(models.TextChoices):
+        READY = "ready", _("待领取")
+        IN_TRANSIT = "in_transit", _("邮寄中")
+        DELIVERED = "delivered", _("已送达")
+
+    application = models.OneToOneField(
+        "cases.Application", on_delete=models.CASCADE, related_name="delivery_record"
+    )
+    method = models.CharField(_("出件方式"), max_length=12, choices=Method.choices)
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices)
+    pickup_code_hash = models.CharField(max_length=64, blank=True)
+    tracking_number = models.CharField(_("运单号"), max_length=40, blank=True)
+    tracking = models.JSONField(_("物流轨迹"), default=list, blank=True)
+    received_by = models.CharField(_("签收人"), max_length=64, blank=True)
+    received_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("出件")
+        verbose_name_plural = _("出件")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.get_method_display()}"

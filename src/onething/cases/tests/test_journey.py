@@ -158,7 +158,8 @@ def test_restaurant_journey_through_the_api(
 
     application = Application.objects.get(number=number)
     assert returned_once
-    assert application.status == "decided"
+    assert application.status == "delivered"  # electronic: straight to the wallet
+    assert application.delivery_record.method == "electronic"
     assert set(application.tasks.values_list("status", flat=True)) == {"approved"}
     fire_events = [r.json["event"] for r in systems["fire"][1].requests]
     assert "correction.answered" in fire_events
