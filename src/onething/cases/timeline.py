@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from onething.audit.models import Event
+from onething.ratings.timeline import BY_APPLICANT as RATING_BY_APPLICANT
+from onething.ratings.timeline import PLAIN as RATING_WORDS
 
 PLAIN = {
     "submitted": "您的申请已提交",
@@ -29,6 +31,8 @@ PLAIN = {
     "inspection_recorded": "联合勘验已有结论",
 }
 HIDDEN_FROM_APPLICANTS = {"task_created", "task_claimed"}
+PLAIN.update(RATING_WORDS)
+BY_YOU = {"submitted", "correction_answered", "withdrawn", *RATING_BY_APPLICANT}
 
 
 def timeline_for(application: Any, *, for_staff: bool) -> list[dict[str, Any]]:
@@ -46,11 +50,7 @@ def timeline_for(application: Any, *, for_staff: bool) -> list[dict[str, Any]]:
                 "what": what,
                 "who": event.actor_name
                 if for_staff
-                else (
-                    "您"
-                    if event.kind in {"submitted", "correction_answered", "withdrawn"}
-                    else "办理部门"
-                ),
+                else ("您" if event.kind in BY_YOU else "办理部门"),
                 "reason": event.reason,
                 "kind": event.kind,
                 "channel": event.channel,

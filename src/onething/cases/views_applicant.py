@@ -36,6 +36,7 @@ from onething.core.errors import (
     ValidationFailed,
 )
 from onething.core.views import forbidden, not_found, problem
+from onething.ratings.selectors import may_rate
 
 from . import forms
 from .checks import check_form
@@ -514,6 +515,7 @@ def _detail(
         "is_applicant": user.pk
         in {application.submitted_by_id, getattr(application.person, "user_id", -1)},
         "materials": application.materials.filter(superseded=False),
+        "may_rate": may_rate(application, user),
     }
     if open_notice is not None:
         context.update(correction_extra or _correction_context(application, open_notice, guide))

@@ -177,6 +177,9 @@ OTP_TOTP_ISSUER = "OneThing 一件事一次办"
 # Lifetime of tokens from POST /api/v1/auth/token (department tokens are set per token).
 ONETHING_API_TOKEN_HOURS = int(env("ONETHING_API_TOKEN_HOURS", "12") or 12)
 
+# 好差评: working days to rectify a bad rating (国办发〔2019〕51号; local rules vary)
+ONETHING_RECTIFICATION_DAYS = int(env("ONETHING_RECTIFICATION_DAYS", "15") or 15)
+
 ONETHING_SITE_NAME = _("句容市“一件事一次办”政务服务平台")
 
 LOGGING = {
