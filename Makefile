@@ -29,6 +29,7 @@ demo: install
 	$(ONETHING) org load
 	$(ONETHING) catalog load
 	$(ONETHING) demo load
+	$(ONETHING) datahub demo
 	$(ONETHING) deadlines schedule
 	$(ONETHING) serve
 

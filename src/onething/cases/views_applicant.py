@@ -36,6 +36,8 @@ from onething.core.errors import (
     ValidationFailed,
 )
 from onething.core.views import forbidden, not_found, problem
+from onething.datahub.selectors import lead_department
+from onething.datahub.services import prefill
 from onething.ratings.selectors import may_rate
 
 from . import forms
@@ -198,6 +200,29 @@ def enterprise_for(request: HttpRequest, version: OneThingVersion) -> Enterprise
     return next((e for e in operated if e.credit_code == wanted), operated[0] if operated else None)
 
 
+def _shared_data(
+    request: HttpRequest,
+    version: OneThingVersion,
+    guide: Guide,
+    person: Person | None,
+    user: User,
+) -> dict[str, str]:
+    """共享数据自动调用: what the registries know, read under the lead department's agreements
+    and logged in the applicant's data-access record."""
+    subject = enterprise_for(request, version) or person
+    if subject is None:
+        return {}
+    filled = prefill(
+        form_fields=guide.form,
+        subject=subject,
+        person=person,
+        requesting_department=lead_department(version),
+        purpose=f"办理“{version.one_thing.name}”：预填申请表",
+        actor=user,
+    )
+    return {k: p.value for k, p in filled.items() if p.from_provider and p.value}
+
+
 def _without_for(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("for", None)
@@ -256,6 +281,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
 
     if request.method == "GET":
         known = forms.prefill_for(person, guide.form, own=own)
+        known.update(_shared_data(request, version, guide, person, user))
         draft = forms.draft_load(request.session, draft_key)
         values = dict(known)
         delivery, address = str(Delivery.ELECTRONIC), ""

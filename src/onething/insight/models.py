@@ -4,6 +4,7 @@ each one-thing (“一件事一次办”改革工作评价暂行办法, 句协�
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -75,7 +76,7 @@ COMPUTED = (Criterion.STANDARDIZATION, Criterion.ONLINE, Criterion.QUALITY)
 ENTERED = (Criterion.OFFLINE, Criterion.PUBLICITY, Criterion.COOPERATION)
 
 
-def _score(criterion: str, label: str) -> models.DecimalField:
+def _score(criterion: str, label: Any) -> models.DecimalField:
     return models.DecimalField(
         label,
         max_digits=4,
@@ -117,7 +118,9 @@ class Assessment(TimeStampedModel):
     class Meta:
         ordering = ["-period", "one_thing__seq", "one_thing__code"]
         constraints = [
-            models.UniqueConstraint(fields=["one_thing", "period"], name="one_assessment_per_quarter")
+            models.UniqueConstraint(
+                fields=["one_thing", "period"], name="one_assessment_per_quarter"
+            )
         ]
         verbose_name = _("“一件事”工作评价")
         verbose_name_plural = _("“一件事”工作评价")

@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+"""Pages of the insight app (statistics and assessment sheets), under /staff/insight/."""
+
+from . import views
 
 app_name = "insight"
-urlpatterns: list[URLPattern] = []
+urlpatterns = views.urlpatterns
