@@ -103,7 +103,7 @@ def test_newborn_journey_across_regions(page, demo_platform, screenshot):
     # the departments decide, in precedence order, until nothing is left
     decide_everything(page)
     application.refresh_from_db()
-    assert application.status == "decided"
+    assert application.status == "delivered"  # everything pushed to the wallet
     assert set(application.tasks.values_list("status", flat=True)) == {"approved"}
     assert verify_application(application) == []
 
@@ -143,5 +143,5 @@ def test_restaurant_journey_for_an_enterprise(page, demo_platform, screenshot):
 
     decide_everything(page)
     application = Application.objects.get(number=number)
-    assert application.status == "decided"
+    assert application.status == "delivered"  # everything pushed to the wallet
     assert set(application.tasks.values_list("status", flat=True)) == {"approved"}
