@@ -1,4 +1,6 @@
-from django.urls import URLPattern
+"""Pages of the hotline app: the public 政务问答台 and the staff side live in their own modules."""
+
+from . import views_public, views_staff
 
 app_name = "hotline"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [*views_public.urlpatterns, *views_staff.urlpatterns]
