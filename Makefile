@@ -28,9 +28,11 @@ demo: install
 	$(ONETHING) migrate --no-input
 	$(ONETHING) org load
 	$(ONETHING) catalog load
+	$(ONETHING) hotline kb build
 	$(ONETHING) demo load
 	$(ONETHING) datahub demo
 	$(ONETHING) deadlines schedule
+	$(ONETHING) hotline schedule
 	$(ONETHING) serve
 
 lint: install-dev

@@ -180,6 +180,11 @@ ONETHING_API_TOKEN_HOURS = int(env("ONETHING_API_TOKEN_HOURS", "12") or 12)
 # 好差评: working days to rectify a bad rating (国办发〔2019〕51号; local rules vary)
 ONETHING_RECTIFICATION_DAYS = int(env("ONETHING_RECTIFICATION_DAYS", "15") or 15)
 
+# Optional answerer for the 12345 knowledge base (an OpenAI-compatible endpoint; off when unset)
+ONETHING_LLM_URL = env("ONETHING_LLM_URL", "") or ""
+ONETHING_LLM_MODEL = env("ONETHING_LLM_MODEL", "") or ""
+ONETHING_LLM_KEY = env("ONETHING_LLM_KEY", "") or ""
+
 ONETHING_SITE_NAME = _("句容市“一件事一次办”政务服务平台")
 
 LOGGING = {
