@@ -31,6 +31,7 @@ demo: install
 	$(ONETHING) hotline kb build
 	$(ONETHING) demo load
 	$(ONETHING) datahub demo
+	$(ONETHING) demo cases
 	$(ONETHING) deadlines schedule
 	$(ONETHING) hotline schedule
 	$(ONETHING) serve
