@@ -7,6 +7,7 @@ the browser sent and lays it out for the templates.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,6 +49,9 @@ class FieldRow:
     problems: list[str] = field(default_factory=list)
     choices: list[tuple[str, str]] = field(default_factory=list)
     hint: str = ""
+    source: str = ""  # the registry the value came from: 人口库（句容市公安局）
+    fetched_at: dt.datetime | None = None
+    locked: bool = False  # the register's value: shown, not editable
 
     @property
     def name(self) -> str:
@@ -112,7 +116,7 @@ HINTS = {
 }
 
 
-def _choices(spec: FieldInGuide) -> list[tuple[str, str]]:
+def choices_of(spec: FieldInGuide) -> list[tuple[str, str]]:
     out = []
     for choice in spec.choices:
         if isinstance(choice, dict):
@@ -127,11 +131,22 @@ def field_rows(
     values: Mapping[str, str],
     problems: Mapping[str, list[str]] | None = None,
     prefilled: Iterable[str] = (),
+    *,
+    sources: Mapping[str, Any] | None = None,
 ) -> list[FieldRow]:
+    """``sources``: the shared data behind the values (``datahub.services.Prefilled`` by
+    element); a row whose value is the registry's says so, and a locked one is read-only."""
     problems = problems or {}
     prefilled = set(prefilled)
+    sources = sources or {}
     rows = []
     for spec in form:
+        value = str(values.get(spec.element, "") or "")
+        shared = sources.get(spec.element)
+        if shared is not None and not (
+            shared.from_provider and shared.value and shared.value == value
+        ):
+            shared = None
         rows.append(
             FieldRow(
                 element=spec.element,
@@ -139,11 +154,14 @@ def field_rows(
                 type=spec.type,
                 required=spec.required,
                 items=list(spec.items),
-                value=str(values.get(spec.element, "") or ""),
+                value=value,
                 prefilled=spec.element in prefilled,
                 problems=list(problems.get(spec.element, [])),
-                choices=_choices(spec),
+                choices=choices_of(spec),
                 hint=_(HINTS[spec.type]) if spec.type in HINTS else "",
+                source=shared.source_label if shared else "",
+                fetched_at=shared.fetched_at if shared else None,
+                locked=bool(shared and shared.locked),
             )
         )
     return rows

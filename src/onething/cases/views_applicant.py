@@ -35,9 +35,19 @@ from onething.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from onething.core.masking import mask_id_number, mask_phone
 from onething.core.views import forbidden, not_found, problem
-from onething.datahub.selectors import lead_department
-from onething.datahub.services import prefill
+from onething.datahub.selectors import field_sources_of, lead_department, objections_on
+from onething.datahub.services import (
+    Prefilled,
+    objection_raise,
+    prefill,
+    prefill_open,
+    prefill_seal,
+    prefill_settle,
+    provenance_record,
+    source_as_prefilled,
+)
 from onething.ratings.selectors import may_rate
 
 from . import forms
@@ -134,6 +144,8 @@ def _apply_context(
     *,
     values: dict[str, str],
     prefilled: set[str],
+    sources: dict[str, Prefilled] | None = None,
+    prefill_token: str = "",
     delivery: str,
     address: str,
     key: str,
@@ -146,7 +158,9 @@ def _apply_context(
 ) -> dict[str, Any]:
     index = forms.problems_by_field(problems)
     materials = forms.material_rows(guide.materials_to_submit, index)
-    groups = forms.field_groups(forms.field_rows(guide.form, values, index, prefilled))
+    groups = forms.field_groups(
+        forms.field_rows(guide.form, values, index, prefilled, sources=sources)
+    )
     summary = [
         dict(p, anchor=forms.anchor_for(str(p["field"]), materials))
         for p in _order(problems, guide, [r.element for g in groups for r in g["rows"]])
@@ -164,6 +178,7 @@ def _apply_context(
         "delivery_address": address,
         "delivery_problems": index.get("delivery", []) + index.get("delivery_address", []),
         "idempotency_key": key,
+        "prefill_token": prefill_token,
         "problems": summary,
         "principal": principal,
         "acts_for_others": _acts_for_others(_user(request)),
@@ -206,21 +221,32 @@ def _shared_data(
     guide: Guide,
     person: Person | None,
     user: User,
-) -> dict[str, str]:
+    *,
+    what: str = "预填申请表",
+) -> dict[str, Prefilled]:
     """共享数据自动调用: what the registries know, read under the lead department's agreements
-    and logged in the applicant's data-access record."""
+    and logged in the applicant's data-access record, each value with where it came from."""
     subject = enterprise_for(request, version) or person
     if subject is None:
         return {}
-    filled = prefill(
+    return prefill(
         form_fields=guide.form,
         subject=subject,
         person=person,
         requesting_department=lead_department(version),
-        purpose=f"办理“{version.one_thing.name}”：预填申请表",
+        purpose=f"办理“{version.one_thing.name}”：{what}",
         actor=user,
     )
+
+
+def _shared_values(filled: dict[str, Prefilled]) -> dict[str, str]:
     return {k: p.value for k, p in filled.items() if p.from_provider and p.value}
+
+
+def _form_key(draft_key: str, request: HttpRequest, version: OneThingVersion) -> str:
+    """What a sealed prefill is bound to: this form, for this person or enterprise."""
+    enterprise = enterprise_for(request, version)
+    return f"{draft_key}:{enterprise.credit_code if enterprise else ''}"
 
 
 def _without_for(request: HttpRequest) -> str:
@@ -278,10 +304,13 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     own = principal is None or principal.user_id == user.pk
     person = person_for_user(user) if principal is None else principal
     draft_key = forms.draft_key(code, principal)
+    form_key = _form_key(draft_key, request, version)
 
     if request.method == "GET":
+        filled = _shared_data(request, version, guide, person, user)
+        shared = _shared_values(filled)
         known = forms.prefill_for(person, guide.form, own=own)
-        known.update(_shared_data(request, version, guide, person, user))
+        known.update(shared)
         draft = forms.draft_load(request.session, draft_key)
         values = dict(known)
         delivery, address = str(Delivery.ELECTRONIC), ""
@@ -289,6 +318,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             values.update({k: v for k, v in draft.get("values", {}).items() if v})
             delivery = draft.get("delivery") or delivery
             address = draft.get("delivery_address", "")
+        values.update({k: v for k, v in shared.items() if filled[k].locked})  # the register wins
         prefilled = {k for k, v in known.items() if values.get(k) == v}
         context = _apply_context(
             request,
@@ -296,6 +326,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             guide,
             values=values,
             prefilled=prefilled,
+            sources=filled,
+            prefill_token=prefill_seal(filled=filled, actor=user, form_key=form_key),
             delivery=delivery,
             address=address,
             key=str(uuid.uuid4()),
@@ -328,6 +360,18 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         )
         return redirect(request.get_full_path())
 
+    # a locked shared value is the register's, whatever the browser sent
+    token = str(request.POST.get("prefill_token", ""))
+    opened = prefill_open(token, actor=user, form_key=form_key)
+    if opened is None:  # no, a stale or a forged token: ask the registries again
+        opened = _shared_data(request, version, guide, person, user, what="提交时核对预填信息")
+        token = prefill_seal(filled=opened, actor=user, form_key=form_key)
+    filled = opened
+    settled = prefill_settle(form_fields=guide.form, filled=filled, values=values)
+    values = {k: str(v) for k, v in settled.values.items()}
+    problems += settled.problems
+    shared = _shared_values(filled)
+
     key = request.POST.get("idempotency_key", "")[:128] or str(uuid.uuid4())
     named = [(f"upload-{i}", m.name, m.items) for i, m in enumerate(guide.materials_to_submit)]
     uploads, upload_problems = forms.read_uploads(request.FILES, named)
@@ -349,7 +393,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             version,
             guide,
             values=values,
-            prefilled=set(),
+            prefilled={k for k, v in shared.items() if values.get(k) == v},
+            sources=filled,
+            prefill_token=token,
             delivery=delivery,
             address=address,
             key=key if error is None or not isinstance(error, Conflict) else str(uuid.uuid4()),
@@ -373,6 +419,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             idempotency_key=key,
             on_behalf_of=principal,
             enterprise=enterprise_for(request, version) if principal is None else None,
+            on_stored=lambda stored: provenance_record(
+                application=stored, sources=settled.sources, filled=filled
+            ),
         )
     except SubmissionRejected as exc:
         found = exc.details.get("problems")
@@ -523,6 +572,51 @@ def _correction_context(
     }
 
 
+MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_id_number}
+
+
+def _shown(spec: FieldInGuide, value: str) -> str:
+    if not value:
+        return "—"
+    if spec.type in MASKERS:
+        return MASKERS[spec.type](value)
+    for choice in spec.choices:
+        if isinstance(choice, dict) and str(choice.get("value")) == value:
+            return str(choice.get("label", value))
+    return value
+
+
+def _provenance(
+    application: Application, guide: Guide | None, *, may_object: bool
+) -> list[dict[str, Any]]:
+    """Each value of the submitted form with where it came from, and any objection to it."""
+    sources = field_sources_of(application)
+    if not sources or guide is None:
+        return []
+    objections = objections_on(application)
+    data = json.loads(application.form_data or "{}")
+    rows = []
+    for spec in guide.form:
+        source = sources.get(spec.element)
+        if source is None:
+            continue
+        objection = objections.get(spec.element)
+        is_open = objection is not None and objection.status == objection.Status.OPEN
+        rows.append(
+            {
+                "element": spec.element,
+                "label": spec.label,
+                "type": spec.type,
+                "choices": forms.choices_of(spec),
+                "value": _shown(spec, str(data.get(spec.element, ""))),
+                "source": source,
+                "objection": objection,
+                "may_object": may_object and source.from_provider and not is_open,
+            }
+        )
+    return rows
+
+
 def _detail(
     request: HttpRequest,
     application: Application,
@@ -543,6 +637,9 @@ def _detail(
         "materials": application.materials.filter(superseded=False),
         "may_rate": may_rate(application, user),
     }
+    context["provenance"] = _provenance(
+        application, guide, may_object=context["is_applicant"] and person_for_user(user) is not None
+    )
     if open_notice is not None:
         context.update(correction_extra or _correction_context(application, open_notice, guide))
     return render(request, "cases/applicant/detail.html", context, status=status)
@@ -619,6 +716,59 @@ def correction_submit(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def data_objection(request: HttpRequest, number: str) -> HttpResponse:
+    """数据异议 on a value of a submitted form that came from shared data; once the providing
+    department corrects it, the application continues with the corrected value."""
+    found = _get(request, number)
+    if isinstance(found, HttpResponse):
+        return found
+    application, user = found, _user(request)
+    person = person_for_user(user)
+    if person is None or user.pk not in {
+        application.submitted_by_id,
+        getattr(application.person, "user_id", -1),
+    }:
+        return forbidden(
+            request,
+            PermissionDenied(
+                code="not_your_data",
+                message=_("只有申请人本人可以对自己的数据提出异议。"),
+                message_en="Only applicants themselves may object to their data.",
+            ),
+        )
+    element = str(request.POST.get("element", ""))
+    guide = _guide_of(application)
+    spec = next((f for f in (guide.form if guide else []) if f.element == element), None)
+    if spec is None:
+        messages.error(request, _("申请表中没有这个字段。"))
+        return redirect("cases:application", number=number)
+    value = str(json.loads(application.form_data or "{}").get(element, ""))
+    source = field_sources_of(application).get(element)
+    try:
+        objection_raise(
+            actor=user,
+            applicant=person,
+            element=element,
+            label=spec.label,
+            prefilled=source_as_prefilled(source, value) if source else Prefilled(value=value),
+            proposed_value=str(request.POST.get("proposed_value", "")),
+            reason=str(request.POST.get("reason", "")),
+            evidence=request.FILES.get("evidence"),
+            application=application,
+        )
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("已提交对“%(label)s”的数据异议，提供数据的部门处理后会通知您。")
+            % {"label": spec.label},
+        )
+    return redirect(reverse("cases:application", args=[number]) + "#provenance")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def withdraw(request: HttpRequest, number: str) -> HttpResponse:
     found = _get(request, number)
@@ -648,4 +798,5 @@ urlpatterns: list[URLPattern] = [
     path("me/applications/<str:number>/", application_detail, name="application"),
     path("me/applications/<str:number>/correction/", correction_submit, name="correction_answer"),
     path("me/applications/<str:number>/withdraw/", withdraw, name="withdraw"),
+    path("me/applications/<str:number>/objection/", data_objection, name="data_objection"),
 ]

@@ -87,12 +87,16 @@ def delivery_prepare(*, application: Any, actor: User | None) -> Delivery:
     return delivery
 
 
-def _mark_delivered(application: Any, actor: User | None) -> None:
+def _mark_delivered(
+    application: Any, actor: User | None, *, channel: str = "web", reason: str = ""
+) -> None:
     from onething.cases.workflow import application_next
 
     application.status = application_next(application.status, "deliver")
     application.save(update_fields=["status", "updated_at"])
-    event_append(application=application, kind="delivered", actor=actor, channel="web")
+    event_append(
+        application=application, kind="delivered", actor=actor, channel=channel, reason=reason
+    )
 
 
 def _locked(delivery: Delivery) -> tuple[Delivery, Any]:
@@ -121,8 +125,8 @@ def delivery_pickup(*, delivery: Delivery, actor: User, code: str, id_number: st
     if hmac_sm3_hex(f"{application.number}:{code.strip()}") != delivery.pickup_code_hash:
         raise ValidationFailed(
             code="wrong_pickup_code",
-            message="取件码不正确。",
-            message_en="The pickup code is wrong.",
+            message="取件码不正确，请核对申请人收到的短信中的6位取件码。",
+            message_en="The pickup code is wrong: check the 6-digit code in the applicant's SMS.",
         )
     holder = application.person or (
         application.enterprise.legal_representative if application.enterprise else None
@@ -131,13 +135,19 @@ def delivery_pickup(*, delivery: Delivery, actor: User, code: str, id_number: st
     if holder is None or hmac_sm3_hex(number) != holder.id_number_hash:
         raise ValidationFailed(
             code="wrong_person",
-            message="身份证件与申请人不一致，不能领取。",
-            message_en="The ID card does not belong to the applicant.",
+            message="身份证件与申请人不一致，不能领取。请申请人本人持身份证领取。",
+            message_en="The ID card does not belong to the applicant: the applicant must bring "
+            "their own ID card.",
         )
     delivery.status, delivery.received_at = Delivery.Status.DELIVERED, timezone.now()
     delivery.received_by = holder.name
     delivery.save()
-    _mark_delivered(application, actor)
+    _mark_delivered(
+        application,
+        actor,
+        channel="window",
+        reason=f"综合窗口出件：已核验取件码和{holder.name}的身份证件，全部结果当面交付",
+    )
     return delivery
 
 

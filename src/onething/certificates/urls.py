@@ -8,4 +8,5 @@ urlpatterns: list[URLPattern] = [
     path("certificates/verify/<str:number>/", views.verify_number, name="verify_number"),
     path("me/wallet/", views.wallet, name="wallet"),
     path("me/wallet/<str:number>.pdf", views.wallet_pdf, name="wallet_pdf"),
+    path("staff/pickup/", views.pickup, name="pickup"),
 ]

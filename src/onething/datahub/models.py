@@ -320,3 +320,42 @@ class DataObjection(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.element_label}（{self.get_status_display()}）"
+
+
+class FieldSource(models.Model):
+    """Where one value of a submitted form came from (数据来源): a registry, read at a time under
+    a logged read, or the applicant. The staff case page and the applicant's page show it, and an
+    objection to a shared value starts from it."""
+
+    application = models.ForeignKey(
+        Application, on_delete=models.CASCADE, related_name="field_sources"
+    )
+    element = models.CharField(_("数据元"), max_length=64)
+    provider = models.CharField(_("数据资源"), max_length=32, blank=True)  # "": the applicant
+    provider_field = models.CharField(_("数据项"), max_length=64, blank=True)
+    source_label = models.CharField(_("来源"), max_length=128)
+    fetched_at = models.DateTimeField(_("读取时间"), null=True, blank=True)
+    locked = models.BooleanField(_("以登记为准"), default=False)
+    access = models.ForeignKey(
+        DataAccess, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_kind = models.CharField(max_length=10, blank=True)
+    subject_number = EncryptedTextField(blank=True)
+    note = models.CharField(_("说明"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["application", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "element"], name="one_source_per_application_field"
+            )
+        ]
+        verbose_name = _("数据来源")
+        verbose_name_plural = _("数据来源")
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.element} ← {self.source_label}"
+
+    @property
+    def from_provider(self) -> bool:
+        return bool(self.provider)

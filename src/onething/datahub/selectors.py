@@ -18,12 +18,13 @@ from django.db.models import Count, QuerySet
 
 from onething.accounts.models import EnterpriseOperator, Person, StaffRole, User
 from onething.accounts.selectors import person_for_user, staff_scope
+from onething.cases.models import Application
 from onething.catalog.models import OneThingVersion
 from onething.core.crypto import hmac_sm3_hex
 from onething.core.errors import NotFound
 from onething.org.models import Department, Region
 
-from .models import DataAccess, DataObjection, SharingAgreement
+from .models import DataAccess, DataObjection, FieldSource, SharingAgreement
 from .registry import register
 
 ANSWERING_ROLES = (StaffRole.APPROVER, StaffRole.COORDINATOR)
@@ -220,3 +221,16 @@ def staff_provider_codes(user: User) -> list[str] | None:
         "kind__seed_name", flat=True
     )
     return providers_of_kinds(kinds)
+
+
+def field_sources_of(application: Application) -> dict[str, FieldSource]:
+    """Where each value of a submitted form came from, by data element (none recorded: {})."""
+    return {s.element: s for s in FieldSource.objects.filter(application=application)}
+
+
+def objections_on(application: Application) -> dict[str, DataObjection]:
+    """The objections raised on an application, newest per data element."""
+    found: dict[str, DataObjection] = {}
+    for o in DataObjection.objects.filter(application=application).order_by("created_at"):
+        found[o.element] = o
+    return found

@@ -373,3 +373,99 @@ def test_an_enterprise_operator_applies_in_the_enterprises_name(signed_in):
 def test_an_enterprise_one_thing_needs_an_operator(signed_in):
     page = signed_in("zhangsan").get("/apply/JS-2022-02/").content.decode()
     assert "您还不是任何企业的授权经办人" in page
+
+
+# ---------------------------------------------------------------- shared data on the form
+
+
+LOCKED = {
+    "mother_name": "刘芳",
+    "father_name": "张三",
+    "applicant_name": "张三",
+    "father_id_number": ZHANGSAN_ID,
+}
+
+
+@pytest.fixture
+def registers(demo):
+    from onething.datahub.demo import LIUFANG, load_datahub_demo
+
+    load_datahub_demo()
+    return {**LOCKED, "mother_id_number": LIUFANG}
+
+
+def sealed_token(html: str) -> str:
+    import re
+
+    found = re.search(r'name="prefill_token" value="([^"]+)"', html)
+    assert found, "the form carries its sealed prefill"
+    return found.group(1)
+
+
+def test_registered_values_are_shown_with_their_source_and_locked(
+    signed_in, newborn_guide, registers
+):
+    html = signed_in("zhangsan").get(APPLY).content.decode()
+    assert "来自人口库（句容市公安局）" in html
+    assert "来自出生医学证明信息（句容市卫生健康委员会）" in html
+    assert 'name="f.mother_name" type="text" value="刘芳" readonly aria-readonly="true"' in html
+    assert 'name="f.child_birth_place" type="text" value="句容市人民医院" readonly' not in html
+    assert sealed_token(html)
+
+
+def test_a_changed_locked_value_is_restored_and_reported(signed_in, newborn_guide, registers):
+    from onething.datahub.models import DataAccess
+
+    client = signed_in("zhangsan")
+    token = sealed_token(client.get(APPLY).content.decode())
+    reads = DataAccess.objects.count()
+    form = {**valid_form(newborn_guide), **registers, "mother_name": "王小红"}
+    response = client.post(APPLY, payload(newborn_guide, form=form, prefill_token=token))
+    assert response.status_code == 200 and not Application.objects.exists()
+    html = response.content.decode()
+    assert "“母亲姓名”以人口库（句容市公安局）的登记为准，不能修改" in html
+    assert 'value="刘芳" readonly' in html and "王小红" not in html
+    assert DataAccess.objects.count() == reads  # the sealed prefill: no second read
+
+
+def test_without_a_valid_token_the_registers_are_read_again(signed_in, newborn_guide, registers):
+    from onething.datahub.models import DataAccess
+
+    client = signed_in("zhangsan")
+    form = {**valid_form(newborn_guide), **registers, "father_id_number": LISI_ID}
+    response = client.post(APPLY, payload(newborn_guide, form=form, prefill_token="forged"))
+    assert "“父亲身份号码”以人口库（句容市公安局）的登记为准" in response.content.decode()
+    assert not Application.objects.exists()
+    assert DataAccess.objects.filter(purpose__contains="提交时核对预填信息").exists()
+
+
+def test_a_submitted_form_keeps_where_each_value_came_from(
+    signed_in, newborn_guide, registers, user
+):
+    from onething.datahub.models import DataAccess, FieldSource
+
+    client = signed_in("zhangsan")
+    token = sealed_token(client.get(APPLY).content.decode())
+    read_ids = set(DataAccess.objects.values_list("pk", flat=True))
+    form = {**valid_form(newborn_guide), **registers, "child_birth_place": "句容市妇幼保健院"}
+    del form["applicant_name"]  # left out: the register fills it in
+    response = client.post(APPLY, payload(newborn_guide, form=form, prefill_token=token))
+    assert response.status_code == 302
+    application = Application.objects.get()
+    sources = {s.element: s for s in FieldSource.objects.filter(application=application)}
+    mother = sources["mother_name"]
+    assert mother.provider == "population" and mother.locked and mother.fetched_at
+    assert mother.source_label == "人口库（句容市公安局）" and mother.access_id in read_ids
+    assert sources["applicant_name"].provider == "population"
+    place = sources["child_birth_place"]
+    assert not place.from_provider and "申请人修改了出生医学证明信息" in place.note
+    assert sources["applicant_phone"].source_label == "申请人填写"
+    # every read behind the form now belongs to the application (the data tracker shows it)
+    linked = set(DataAccess.objects.filter(application=application).values_list("pk", flat=True))
+    assert linked == read_ids
+    page = client.get(f"/me/applications/{application.number}/").content.decode()
+    assert "来自人口库（句容市公安局）" in page and "申请人填写" in page
+    assert "提出异议" in page
+    client.force_login(user("coord"))
+    staff = client.get(f"/staff/cases/{application.number}/").content.decode()
+    assert "来自人口库（句容市公安局）" in staff and "申请人填写" in staff

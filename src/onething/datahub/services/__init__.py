@@ -15,20 +15,46 @@ The flow of one prefill (``prefill``), for the applicant's one form:
 
 An applicant who finds a prefilled value wrong raises a ``DataObjection`` (``objection_raise``);
 the providing department answers it (``objection_resolve``), and a correction is written back
-to the provider's record (数据回流), so the next prefill returns the corrected value.
+to the provider's record (数据回流), so the next prefill returns the corrected value — and,
+when the objection was raised on an application still being handled, into that application's
+form, so it continues with the corrected value.
+
+Submitting a prefilled form (``prefill_seal`` / ``prefill_settle`` / ``provenance_record``): a
+locked shared value cannot be changed by what the browser sends, and every value of the
+submitted form keeps where it came from.
 """
 
 from .access import AccessRefused, DataRead, data_read
 from .objections import objection_raise, objection_resolve
 from .prefill import Prefilled, prefill, prefill_link
+from .provenance import (
+    Settled,
+    api_form_key,
+    prefill_for_submission,
+    prefill_form,
+    prefill_open,
+    prefill_seal,
+    prefill_settle,
+    provenance_record,
+    source_as_prefilled,
+)
 
 __all__ = [
     "AccessRefused",
     "DataRead",
     "Prefilled",
+    "Settled",
+    "api_form_key",
     "data_read",
     "objection_raise",
     "objection_resolve",
     "prefill",
+    "prefill_for_submission",
+    "prefill_form",
     "prefill_link",
+    "prefill_open",
+    "prefill_seal",
+    "prefill_settle",
+    "provenance_record",
+    "source_as_prefilled",
 ]

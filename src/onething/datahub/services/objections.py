@@ -9,6 +9,7 @@ stands. Either way the applicant is told.
 
 from __future__ import annotations
 
+import json
 import logging
 
 from django.core.files.uploadedfile import UploadedFile
@@ -16,14 +17,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from onething.accounts.models import Person, User
+from onething.audit.chain import event_append
 from onething.cases.models import Application
 from onething.cases.uploads import check_upload
+from onething.cases.workflow import AppState
 from onething.core.errors import Conflict, PermissionDenied, ValidationFailed
 from onething.notify.services import notify
 from onething.plugins.registry import Registry
 
 from ..base import DataProvider, SubjectRef
-from ..models import DataAccess, DataObjection
+from ..models import DataAccess, DataObjection, FieldSource
 from ..registry import provider_get
 from ..selectors import may_answer, providing_department
 from .prefill import Prefilled
@@ -194,6 +197,8 @@ def objection_resolve(
     objection.resolved_by = actor
     objection.resolved_at = timezone.now()
     objection.save(update_fields=["status", "response", "resolved_by", "resolved_at", "updated_at"])
+    if corrected and objection.application_id is not None:
+        _flow_back(objection, actor)
     if objection.applicant.user is not None:
         outcome = "已更正" if corrected else "已答复"
         notify(
@@ -205,3 +210,31 @@ def objection_resolve(
         )
     logger.info("data objection %s resolved: %s", objection.pk, objection.status)
     return objection
+
+
+STILL_OPEN = (AppState.SUBMITTED, AppState.CORRECTION, AppState.ACCEPTED)
+
+
+def _flow_back(objection: DataObjection, actor: User) -> bool:
+    """数据回流 into the application the objection was raised on, while it is still being
+    handled: its form takes the corrected value, recorded on its timeline."""
+    assert objection.application_id is not None
+    application = Application.objects.select_for_update().get(pk=objection.application_id)
+    form = json.loads(application.form_data or "{}")
+    if application.status not in STILL_OPEN or objection.element not in form:
+        return False
+    form[objection.element] = objection.proposed_value
+    application.form_data = json.dumps(form, ensure_ascii=False)
+    application.save(update_fields=["form_data", "updated_at"])
+    FieldSource.objects.filter(application=application, element=objection.element).update(
+        fetched_at=objection.resolved_at, note="已按数据异议更正（数据回流）"
+    )
+    event_append(
+        application=application,
+        kind="data_corrected",
+        actor=actor,
+        channel="web",
+        reason=f"“{objection.element_label}”已按数据异议更正",
+        data={"element": objection.element, "objection": objection.pk},
+    )
+    return True
