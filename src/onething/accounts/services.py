@@ -173,6 +173,22 @@ ROLE_ADMIN_PERMISSIONS = {
         ],
         "view:catalog": ["onethingversion"],
         "view:certificates": ["certificatetype"],
+        # the knowledge base (staff entries; generated ones are read-only in the admin)
+        "hotline": ["knowledgeentry"],
+        "insight": ["standalonevolume"],
+    },
+    StaffRole.HOTLINE_AGENT: {
+        "view:hotline": ["knowledgeentry", "routingrule", "ticket"],
+        "add:hotline": ["knowledgeentry"],
+        "change:hotline": ["knowledgeentry"],
+    },
+    StaffRole.SUPERVISOR: {
+        "hotline": ["routingrule"],  # a rule names a one-thing and a region (autocomplete)
+        "view:catalog": ["onething"],
+        "view:org": ["region"],
+        "view:hotline": ["knowledgeentry", "ticket"],
+        "view:ratings": ["rating", "rectification"],
+        "view:insight": ["assessment", "standalonevolume"],
     },
 }
 

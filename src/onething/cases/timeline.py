@@ -4,31 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from onething.audit.models import Event
 from onething.ratings.timeline import BY_APPLICANT as RATING_BY_APPLICANT
 from onething.ratings.timeline import PLAIN as RATING_WORDS
 
 PLAIN = {
-    "submitted": "您的申请已提交",
-    "accepted": "申请已受理，正在分送各部门办理",
-    "refused": "申请未被受理",
-    "correction_issued": "需要您补正材料或信息",
-    "correction_answered": "您已补正，继续办理",
-    "task_created": "已生成部门办件",
-    "task_released": "已分送部门办理",
-    "task_claimed": "部门已开始办理",
-    "task_approve": "部门已准予",
-    "task_reject": "部门决定不予办理",
-    "task_return": "部门需要您补充材料",
-    "decided": "全部事项已办结",
-    "withdrawn": "申请已撤回",
-    "certificate_issued": "已签发电子证照，可在卡包查看",
-    "certificate_revoked": "电子证照已撤销",
-    "verification_passed": "告知承诺核查通过",
-    "verification_failed": "告知承诺核查未通过",
-    "task_revoked": "办理结果已撤销",
-    "inspection_scheduled": "已安排联合勘验",
-    "inspection_recorded": "联合勘验已有结论",
+    "submitted": _("您的申请已提交"),
+    "accepted": _("申请已受理，正在分送各部门办理"),
+    "refused": _("申请未被受理"),
+    "correction_issued": _("需要您补正材料或信息"),
+    "correction_answered": _("您已补正，继续办理"),
+    "task_created": _("已生成部门办件"),
+    "task_released": _("已分送部门办理"),
+    "task_claimed": _("部门已开始办理"),
+    "task_approve": _("部门已准予"),
+    "task_reject": _("部门决定不予办理"),
+    "task_return": _("部门需要您补充材料"),
+    "decided": _("全部事项已办结"),
+    "withdrawn": _("申请已撤回"),
+    "certificate_issued": _("已签发电子证照，可在卡包查看"),
+    "certificate_revoked": _("电子证照已撤销"),
+    "verification_passed": _("告知承诺核查通过"),
+    "verification_failed": _("告知承诺核查未通过"),
+    "task_revoked": _("办理结果已撤销"),
+    "inspection_scheduled": _("已安排联合勘验"),
+    "inspection_recorded": _("联合勘验已有结论"),
+    "data_corrected": _("登记数据已按数据异议更正"),
+    "delivery_prepared": _("办理结果已准备出件"),
+    "delivered": _("办理结果已送达"),
 }
 HIDDEN_FROM_APPLICANTS = {"task_created", "task_claimed"}
 PLAIN.update(RATING_WORDS)
@@ -41,7 +46,7 @@ def timeline_for(application: Any, *, for_staff: bool) -> list[dict[str, Any]]:
     for event in events:
         if not for_staff and event.kind in HIDDEN_FROM_APPLICANTS:
             continue
-        what = PLAIN.get(event.kind, event.kind)
+        what = str(PLAIN.get(event.kind, event.kind))
         if event.task is not None:
             what = f"{what}：{event.task.item_name}"
         rows.append(
@@ -50,7 +55,7 @@ def timeline_for(application: Any, *, for_staff: bool) -> list[dict[str, Any]]:
                 "what": what,
                 "who": event.actor_name
                 if for_staff
-                else ("您" if event.kind in BY_YOU else "办理部门"),
+                else str(_("您") if event.kind in BY_YOU else _("办理部门")),
                 "reason": event.reason,
                 "kind": event.kind,
                 "channel": event.channel,

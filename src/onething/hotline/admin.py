@@ -9,15 +9,16 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import KnowledgeEntry, RoutingRule, Ticket, TicketEvent
 
 
 class KnowledgeEntryForm(forms.ModelForm):
     keywords_text = forms.CharField(
-        label="关键词和常用说法",
+        label=_("关键词和常用说法"),
         required=False,
-        help_text="用逗号或顿号分隔，例如：生孩子，上户口，出生证",
+        help_text=_("用逗号或顿号分隔，例如：生孩子，上户口，出生证"),
         widget=forms.TextInput(attrs={"size": 80}),
     )
 

@@ -7,6 +7,7 @@ app), read one with its history, let a department system answer, and ask the kno
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -20,17 +21,18 @@ from . import services
 from .answerers import answer_question
 from .models import KnowledgeEntry, Ticket
 from .selectors import ticket_get
+from .throttling import help_throttle
 from .workflow import ACTION_NAMES
 
 router = Router(tags=["hotline"])
 
 
 class TicketIn(Schema):
-    type: str
+    type: Ticket.Type
     content: str
     caller_name: str = ""
     caller_phone: str = ""
-    channel: str | None = None
+    channel: Ticket.Channel | Literal[""] | None = None
     application: str = ""  # an application number
     one_thing: str = ""  # a one-thing code
     region: str = ""  # a region code; default: the application's, the caller's or the agent's
@@ -67,7 +69,7 @@ class TicketOut(Schema):
     events: list[TicketEventOut]
 
 
-class AnswerIn(Schema):
+class TicketAnswerIn(Schema):
     answer: str
 
 
@@ -188,7 +190,7 @@ def get_ticket(request: HttpRequest, number: str) -> TicketOut:
     auth=bearer,
     summary="The department answers a ticket routed to it",
 )
-def answer_ticket(request: HttpRequest, number: str, payload: AnswerIn) -> TicketOut:
+def answer_ticket(request: HttpRequest, number: str, payload: TicketAnswerIn) -> TicketOut:
     user = _user(request)
     services.ticket_answer(ticket=ticket_get(user, number), actor=user, answer=payload.answer)
     return _ticket_out(ticket_get(user, number), for_staff=True)
@@ -201,6 +203,7 @@ def answer_ticket(request: HttpRequest, number: str, payload: AnswerIn) -> Ticke
     summary="Ask the knowledge base (政务问答台); answers cite their entries",
 )
 def answers(request: HttpRequest, q: str = "") -> AnswerOut:
+    help_throttle(request, "questions")
     answer = answer_question(q[:200])
     return AnswerOut(
         question=answer.question,

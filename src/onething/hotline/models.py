@@ -8,6 +8,7 @@ only ever shown masked.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from onething.accounts.models import Person, User
@@ -87,8 +88,8 @@ class RoutingRule(TimeStampedModel):
         verbose_name_plural = _("派单规则")
 
     def __str__(self) -> str:
-        what = self.one_thing.name if self.one_thing else "全部工单"
-        where = self.region.name if self.region else "各地"
+        what = self.one_thing.name if self.one_thing else gettext("全部工单")
+        where = self.region.name if self.region else gettext("各地")
         return f"{where} · {what} → {self.department_kind}"
 
 

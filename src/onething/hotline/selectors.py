@@ -12,6 +12,9 @@ from django.db.models import Q, QuerySet
 
 from onething.accounts.models import StaffMembership, StaffRole, User
 from onething.accounts.selectors import staff_scope
+from onething.cases.deadlines import ACTIVE_TASKS
+from onething.cases.models import DeadlineWarning
+from onething.cases.workflow import AppState
 from onething.core.errors import NotFound
 from onething.org.models import Department, Region
 
@@ -139,3 +142,20 @@ def hotline_for(ticket: Ticket) -> set[User]:
     if not ticket.created_by.is_applicant:
         return {ticket.created_by}
     return _staff_of(ticket.region, StaffRole.HOTLINE_AGENT)
+
+
+def application_overdue(ticket: Ticket) -> list[str]:
+    """What of the ticket's application is overdue (a red warning raised by the daily deadline
+    check, still open): the items' names, or the one-thing's for the case as a whole."""
+    application = ticket.application
+    if application is None:
+        return []
+    open_tasks = Q(task__status__in=ACTIVE_TASKS)
+    open_case = Q(task__isnull=True, application__status=AppState.ACCEPTED)
+    warnings = (
+        DeadlineWarning.objects.filter(application=application, level=DeadlineWarning.Level.RED)
+        .filter(open_tasks | open_case)
+        .select_related("task")
+        .order_by("due_date", "pk")
+    )
+    return [w.task.item_name if w.task else application.one_thing.name for w in warnings]

@@ -12,9 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from onething.accounts.models import User
+from onething.accounts.throttle import Throttled
 from onething.cases.selectors import applications_of_applicant
 from onething.catalog.models import OneThing
 from onething.core.errors import DomainError, NotFound, ValidationFailed
@@ -24,6 +26,7 @@ from . import services
 from .answerers import Answer, answer_question
 from .models import KnowledgeEntry, Ticket
 from .selectors import ticket_get, tickets_of_applicant
+from .throttling import help_throttle
 from .workflow import ACTION_NAMES, TicketState
 
 APPLICANT_TYPES = [
@@ -35,18 +38,18 @@ APPLICANT_TYPES = [
 ]
 # what the applicant sees of the history: plain words, no staff names
 PLAIN = {
-    "receive": "已收到您的诉求",
-    "assign": "已转交承办部门",
-    "reassign": "已转交承办部门",
-    "claim": "承办部门正在办理",
-    "send_back": "正在重新确定承办部门",
-    "answer": "已答复",
-    "escalate": "已超期，正在督办",
-    "supervise": "督办中",
-    "close": "已办结",
-    "redo": "答复已退回重新办理",
-    "visit": "已评价",
-    "reopen": "已重新办理",
+    "receive": gettext_noop("已收到您的诉求"),
+    "assign": gettext_noop("已转交承办部门"),
+    "reassign": gettext_noop("已转交承办部门"),
+    "claim": gettext_noop("承办部门正在办理"),
+    "send_back": gettext_noop("正在重新确定承办部门"),
+    "answer": gettext_noop("已答复"),
+    "escalate": gettext_noop("已超期，正在督办"),
+    "supervise": gettext_noop("督办中"),
+    "close": gettext_noop("已办结"),
+    "redo": gettext_noop("答复已退回重新办理"),
+    "visit": gettext_noop("已评价"),
+    "reopen": gettext_noop("已重新办理"),
 }
 
 
@@ -74,9 +77,9 @@ def _applicant(request: HttpRequest) -> User | None:
     return user if isinstance(user, User) and user.is_applicant else None
 
 
-def _help_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+def _help_context(request: HttpRequest, *, ask: bool = True, **extra: Any) -> dict[str, Any]:
     query = request.GET.get("q", "").strip()[:200]
-    answer = answer_question(query) if query else None
+    answer = answer_question(query) if query and ask else None
     applicant = _applicant(request)
     context: dict[str, Any] = {
         "query": query,
@@ -88,12 +91,19 @@ def _help_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
         "tickets": list(tickets_of_applicant(applicant)[:20]) if applicant else [],
         "values": {"type": Ticket.Type.CONSULTATION, "content": query, "application": ""},
         "error": None,
+        "throttled": None,
     }
     context.update(extra)
     return context
 
 
 def help_page(request: HttpRequest) -> HttpResponse:
+    if request.GET.get("q", "").strip():
+        try:
+            help_throttle(request, "questions")
+        except Throttled as exc:
+            context = _help_context(request, ask=False, throttled=exc)
+            return render(request, "hotline/help.html", context, status=429)
     return render(request, "hotline/help.html", _help_context(request))
 
 
@@ -103,6 +113,7 @@ def help_ticket_create(request: HttpRequest) -> HttpResponse:
     applicant = _applicant(request)
     values = {k: request.POST.get(k, "").strip() for k in ("type", "content", "application")}
     try:
+        help_throttle(request, "messages")
         if applicant is None:
             raise ValidationFailed(
                 code="applicants_only",
@@ -117,7 +128,8 @@ def help_ticket_create(request: HttpRequest) -> HttpResponse:
         )
     except DomainError as exc:
         context = _help_context(request, values=values, error=exc)
-        return render(request, "hotline/help.html", context, status=400)
+        status = 429 if isinstance(exc, Throttled) else 400
+        return render(request, "hotline/help.html", context, status=status)
     messages.success(
         request,
         _("已收到您的诉求，工单编号 %(number)s。办理进展会通知您。") % {"number": ticket.number},
@@ -161,7 +173,7 @@ def help_ticket(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("感谢您的评价。"))
             return redirect("hotline:help_ticket", number=number)
     events = [
-        {"at": e.at, "what": PLAIN.get(e.action, ACTION_NAMES.get(e.action, e.action))}
+        {"at": e.at, "what": _(PLAIN.get(e.action, ACTION_NAMES.get(e.action, e.action)))}
         for e in ticket.events.exclude(action="route_refused")
     ]
     return render(

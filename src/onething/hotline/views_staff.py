@@ -46,6 +46,7 @@ from .search import kb_search
 from .selectors import (
     agent_regions,
     answers_for,
+    application_overdue,
     covers_region,
     ticket_get,
     tickets_for_department,
@@ -228,14 +229,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _loop(ticket: Ticket, actions: set[str]) -> list[dict[str, Any]]:
-    return [{"name": step, "done": bool(LOOP_EVENTS[step] & actions)} for step in LOOP]
+    return [{"name": _(step), "done": bool(LOOP_EVENTS[step] & actions)} for step in LOOP]
 
 
 def _events(ticket: Ticket) -> list[dict[str, Any]]:
     return [
         {
             "event": event,
-            "what": ACTION_NAMES.get(event.action, event.action),
+            "what": _(ACTION_NAMES.get(event.action, event.action)),
             "department": event.department.name if event.department else "",
         }
         for event in ticket.events.select_related("department")
@@ -283,6 +284,7 @@ def _ticket_context(request: HttpRequest, ticket: Ticket, **extra: Any) -> dict[
         else [],
         "cited": list(ticket.cited_entries.all()),
         "application_visible": application_visible,
+        "application_overdue": application_overdue(ticket),
         "values": {},
         "error": None,
         "show": "",

@@ -19,6 +19,7 @@ Services ask ``ticket_next(state, action)``; nothing else decides what may follo
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from onething.core.errors import Conflict
 
@@ -69,24 +70,35 @@ TICKET_TRANSITIONS: dict[tuple[str, str], str] = {
     (S.VISITED, "reopen"): S.RECEIVED,
 }
 
+# the words are marked for translation (gettext_noop): pages translate them when shown,
+# error messages keep the Chinese
 ACTION_NAMES = {
-    "receive": "受理",
-    "assign": "派单",
-    "reassign": "改派",
-    "route_refused": "派单被拒绝",
-    "claim": "签收办理",
-    "send_back": "部门退回",
-    "answer": "答复",
-    "escalate": "督办",
-    "supervise": "督办意见",
-    "close": "办结",
-    "redo": "退回重办",
-    "visit": "回访评价",
-    "reopen": "重新办理",
+    "receive": gettext_noop("受理"),
+    "assign": gettext_noop("派单"),
+    "reassign": gettext_noop("改派"),
+    "route_refused": gettext_noop("派单被拒绝"),
+    "claim": gettext_noop("签收办理"),
+    "send_back": gettext_noop("部门退回"),
+    "answer": gettext_noop("答复"),
+    "escalate": gettext_noop("督办"),
+    "supervise": gettext_noop("督办意见"),
+    "close": gettext_noop("办结"),
+    "redo": gettext_noop("退回重办"),
+    "visit": gettext_noop("回访评价"),
+    "reopen": gettext_noop("重新办理"),
 }
 
 # The loop as people name it, for the page that shows where a ticket is.
-LOOP = ["受理", "派单", "办理", "答复", "督办", "办结", "回访", "评价"]
+LOOP = [
+    gettext_noop("受理"),
+    gettext_noop("派单"),
+    gettext_noop("办理"),
+    gettext_noop("答复"),
+    gettext_noop("督办"),
+    gettext_noop("办结"),
+    gettext_noop("回访"),
+    gettext_noop("评价"),
+]
 
 
 def ticket_next(state: str, action: str) -> str:

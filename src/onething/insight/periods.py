@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 from onething.core.errors import ValidationFailed
 
 QUARTER_NAMES = {1: "一", 2: "二", 3: "三", 4: "四"}
-_YEAR = re.compile(r"^(\d{4})$")
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+# years from 1000: year 0000 was a 500 (found by schemathesis)
+_YEAR = re.compile(r"^([1-9]\d{3})$")
+_QUARTER = re.compile(r"^([1-9]\d{3})Q([1-4])$")
+_MONTH = re.compile(r"^([1-9]\d{3})-(0[1-9]|1[0-2])$")
 
 
 @dataclass(frozen=True, order=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from onething.accounts.auth import bearer
 from onething.accounts.models import User
@@ -27,7 +27,7 @@ class RatingIn(Schema):
     task: int | None = None  # one of its tasks (部门办件)
     window: str | None = None  # a window code, with service_date
     service_date: dt.date | None = None
-    level: int  # 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
+    level: int = Field(ge=1, le=5)  # 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
     tags: list[str] = []
     comment: str = ""
     channel: str = Channel.WEB
@@ -69,7 +69,7 @@ class LevelShareOut(Schema):
     share: float | None  # per cent
 
 
-class FiguresOut(Schema):
+class RatingFiguresOut(Schema):
     department: str
     region: str
     count: int
@@ -86,8 +86,8 @@ class FiguresOut(Schema):
 class StatisticsOut(Schema):
     region: str | None
     as_of: dt.date
-    departments: list[FiguresOut]
-    total: FiguresOut
+    departments: list[RatingFiguresOut]
+    total: RatingFiguresOut
 
 
 def _user(request: HttpRequest) -> User:
@@ -183,8 +183,8 @@ def rate(request: HttpRequest, payload: RatingIn) -> Status[RatingOut]:
     return Status(201, _rating_out(rating))
 
 
-def _figures_out(figures: Figures) -> FiguresOut:
-    return FiguresOut(
+def _figures_out(figures: Figures) -> RatingFiguresOut:
+    return RatingFiguresOut(
         department=figures.department,
         region=figures.region,
         count=figures.count,

@@ -16,14 +16,18 @@ The flow (国办发〔2019〕51号; GB/T 39734 一次一评、一事一评):
 
 Each service locks the application row (when the rating concerns one), then the rectification,
 checks the transition against ``workflow``, writes the rows, appends the timeline event and
-writes the notifications, all in one transaction.
+writes the notifications, all in one transaction. A refused write (a second rating, a reply
+after the deadline, an appeal on a closed rectification: a ``Conflict``) is recorded on the
+application's timeline (``rating_refused`` / ``rectification_refused``) once the refused
+transaction has been rolled back, then raised as before.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -169,6 +173,56 @@ def _event(
     )
 
 
+Service = TypeVar("Service", bound=Callable[..., Any])
+
+
+def _record_refusal(
+    kind: str,
+    error: Conflict,
+    *,
+    actor: User,
+    application: Application | None = None,
+    task: Task | None = None,
+    rectification: Rectification | None = None,
+    after_rectification: Rectification | None = None,
+    **_rest: Any,
+) -> None:
+    rectified = rectification or after_rectification
+    if rectified is not None:
+        application, task = rectified.rating.application, rectified.rating.task
+    elif task is not None:
+        application = task.application
+    if application is None:  # a window's service has no timeline
+        return
+    with transaction.atomic():
+        _event(
+            _locked_application(application),
+            kind,
+            actor,
+            task=task,
+            reason=error.message,
+            code=error.code,
+            message_en=error.message_en,
+        )
+
+
+def _records_refusals(kind: str) -> Callable[[Service], Service]:
+    """Record a refused write (``Conflict``) on the application's timeline, then raise it."""
+
+    def decorate(service: Service) -> Service:
+        @functools.wraps(service)
+        def run(**kwargs: Any) -> Any:
+            try:
+                return service(**kwargs)
+            except Conflict as error:
+                _record_refusal(kind, error, **kwargs)
+                raise
+
+        return cast(Service, run)
+
+    return decorate
+
+
 def rate_link(rating: Rating) -> str:
     if rating.application is not None:
         return f"/me/applications/{rating.application.number}/rate/"
@@ -266,6 +320,7 @@ def _existing(target: str, application: Application | None, task: Task | None) -
     return current.filter(application=application).exists()
 
 
+@_records_refusals("rating_refused")
 @transaction.atomic
 def rating_submit(
     *,
@@ -503,6 +558,7 @@ def _require_before_deadline(rectification: Rectification, what: str, what_en: s
         )
 
 
+@_records_refusals("rectification_refused")
 @transaction.atomic
 def rectification_reply(*, rectification: Rectification, actor: User, reply: str) -> Rectification:
     text = _require_text(
@@ -539,6 +595,7 @@ def rectification_reply(*, rectification: Rectification, actor: User, reply: str
     return rectification
 
 
+@_records_refusals("rectification_refused")
 @transaction.atomic
 def rectification_return_visit(
     *, rectification: Rectification, actor: User, satisfied: bool, note: str = ""
@@ -577,6 +634,7 @@ def rectification_return_visit(
     return rectification
 
 
+@_records_refusals("rectification_refused")
 @transaction.atomic
 def rectification_appeal(
     *, rectification: Rectification, actor: User, reason: str
@@ -615,6 +673,7 @@ def rectification_appeal(
     return rectification
 
 
+@_records_refusals("rectification_refused")
 @transaction.atomic
 def appeal_decide(
     *, rectification: Rectification, actor: User, upheld: bool, note: str

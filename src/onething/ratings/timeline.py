@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 PLAIN = {
-    "rating_submitted": "您已评价",
-    "rating_resubmitted": "整改回访后，您已重新评价",
-    "rectification_opened": "差评已转交部门限期整改",
-    "rectification_replied": "部门已作出整改答复",
-    "rectification_visited": "部门已回访，整改办结",
-    "rectification_appealed": "部门对评价提出申诉复核",
-    "rectification_appeal_decided": "申诉复核已作出决定",
+    "rating_submitted": _("您已评价"),
+    "rating_resubmitted": _("整改回访后，您已重新评价"),
+    "rectification_opened": _("差评已转交部门限期整改"),
+    "rectification_replied": _("部门已作出整改答复"),
+    "rectification_visited": _("部门已回访，整改办结"),
+    "rectification_appealed": _("部门对评价提出申诉复核"),
+    "rectification_appeal_decided": _("申诉复核已作出决定"),
+    "rating_refused": _("评价未被受理"),
+    "rectification_refused": _("整改操作未被受理"),
 }
-BY_APPLICANT = frozenset({"rating_submitted", "rating_resubmitted"})
+BY_APPLICANT = frozenset({"rating_submitted", "rating_resubmitted", "rating_refused"})

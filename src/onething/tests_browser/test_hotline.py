@@ -1,6 +1,9 @@
 """12345 in a real browser: an applicant asks the 政务问答台; the hotline agent records a
-complaint about a late 新生儿出生 application, routes it to the lead department as suggested,
-the department answers, and the agent closes it and does the return visit (screenshots 80–85)."""
+complaint about a late 新生儿出生 application (the daily deadline check has raised its red
+warning), routes it to the lead department as suggested, the department sees the case is overdue
+and answers, and the agent closes it and does the return visit (screenshots 80–85)."""
+
+import datetime as dt
 
 import pytest
 
@@ -12,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, accessible):
     from onething.accounts.models import User
+    from onething.cases.deadlines import ACTIVE_TASKS, deadlines_check
     from onething.cases.services import application_accept
     from onething.hotline.knowledge import kb_build
     from onething.hotline.models import Ticket
@@ -21,6 +25,12 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
         application=submitted_newborn(), actor=User.objects.get(username="coord")
     )
     number = application.number
+    # the application is late: the daily check, run the day after its open tasks were due,
+    # raises red warnings (as ``onething deadlines check --on DAY`` would)
+    open_tasks = list(application.tasks.filter(status__in=ACTIVE_TASKS))
+    late_day = max(task.due_date for task in open_tasks) + dt.timedelta(days=1)
+    assert deadlines_check(late_day)["red"] >= len(open_tasks) > 0
+    overdue = {task.item_name for task in open_tasks}
 
     # anyone asks the 政务问答台 and is led to the one-thing's guide
     page.goto("/help/")
@@ -49,6 +59,8 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     page.get_by_text("已受理，工单编号").wait_for()
     ticket = Ticket.objects.get()
     assert page.get_by_text("138****5678").is_visible()
+    late = page.locator("#application-overdue").inner_text()
+    assert late.startswith("办件已超期：") and set(late.split("：")[1].split("、")) == overdue
     assert "13812345678" not in page.content()
     assert page.get_by_label("承办部门").input_value() == str(
         ticket.region.departments.get(kind__code="health").pk
@@ -64,6 +76,7 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     page.goto("/staff/hotline/department/")
     page.get_by_role("link", name=ticket.number).click()
     page.get_by_role("heading", name="部门答复").wait_for()
+    assert page.locator("#application-overdue").is_visible()  # the department sees it is late
     page.get_by_role("button", name="签收办理").click()
     page.get_by_text("已签收，请在答复期限内答复").wait_for()
     page.get_by_label("答复内容").fill(
@@ -99,3 +112,12 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
         "close",
         "visit",
     ]
+
+    # the same ticket in English: the loop, the history and the overdue case in plain words
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="12345 ticket · Complaint").wait_for()
+    assert page.get_by_role("heading", name="Processing history").is_visible()
+    assert page.locator("#application-overdue").inner_text().startswith("Application overdue:")
+    assert page.locator(".timeline").get_by_text("Return visit", exact=True).is_visible()
+    screenshot("86-hotline-ticket-en")
+    accessible(page)

@@ -1,11 +1,14 @@
-"""The supervisor's dashboard and an assessment sheet in a real browser: the ECharts charts
-render from the page's JSON (CSP script-src 'self'), a sheet is scored, evidence uploaded and
-the Excel sheet downloaded (screenshots 90–95)."""
+"""The supervisor's dashboard and an assessment sheet in a real browser, on the data ``make demo``
+loads (the same commands: knowledge base, shared data, demo cases) plus one rating and one 12345
+call made through the services. Every figure the pages show is compared with what the selectors
+compute from the database; the ECharts charts render from the page's JSON (CSP script-src
+'self'); a sheet is scored, evidence uploaded, and the Excel and PDF sheets downloaded
+(screenshots 90–96)."""
 
 import io
 
 import pytest
-from django.utils import timezone
+from django.core.management import call_command
 
 from onething.tests_browser.test_portal import sign_in
 
@@ -14,57 +17,98 @@ pytestmark = pytest.mark.browser
 NEWBORN = "JS-2022-07"
 
 
-def a_few_applications() -> None:
-    """This quarter: three online applications, two finished; one at the window, accepted."""
-    from onething.accounts.models import Person, User
-    from onething.cases.services import application_accept, application_submit, task_decide
-    from onething.cases.tests.factories import submission
-    from onething.cases.workflow import TaskState
-    from onething.catalog.guide import compute_guide
-    from onething.catalog.selectors import version_current
+def load_make_demo_data() -> None:
+    """What ``make demo`` runs after ``org load``, ``catalog load`` and ``demo load`` (the
+    ``demo_platform`` fixture), then a day's use: zhangsan rates his finished application and
+    calls 12345 about it."""
+    from onething.accounts.models import User
+    from onething.cases.models import Application
+    from onething.hotline.services import ticket_create
+    from onething.ratings.services import rating_submit
 
-    def user(name):
-        return User.objects.get(username=name)
-
-    guide = compute_guide(version_current(NEWBORN).snapshot, start=timezone.localdate())
-    for number in range(3):
-        application = application_submit(
-            actor=user("zhangsan"), submission=submission(guide, NEWBORN)
-        )
-        application_accept(application=application, actor=user("coord"))
-        if number == 2:
-            continue
-        while tasks := list(application.tasks.filter(status=TaskState.RELEASED)):
-            for task in tasks:
-                task_decide(task=task, actor=user("admin"), decision="approve", opinion="")
-    window = application_submit(
-        actor=user("clerk"),
-        submission=submission(guide, NEWBORN),
-        on_behalf_of=Person.objects.get(user__username="lisi"),
+    for command in (["hotline", "kb", "build"], ["datahub", "demo"], ["demo", "cases"]):
+        call_command(*command, stdout=io.StringIO())
+    zhangsan = User.objects.get(username="zhangsan")
+    finished = Application.objects.get(person__user=zhangsan, status__in=["decided", "delivered"])
+    rating_submit(actor=zhangsan, level=5, tags=["一次办成"], application=finished)
+    ticket_create(
+        actor=User.objects.get(username="hotline"),
+        type="inquiry",
+        content="出生医学证明的电子证照在哪里查看？",
+        caller_name="张三",
+        caller_phone="13812345678",
+        application_number=str(finished.number),
     )
-    application_accept(application=window, actor=user("coord"))
 
 
-def test_dashboard_and_assessment_sheet(page, demo_platform, screenshot, accessible):
+def card(page, label: str) -> str:
+    return page.locator(".insight-cards li", has_text=label).locator(".stat").inner_text().strip()
+
+
+def cells(row) -> list[str]:
+    return [c.strip() for c in row.locator("td").all_inner_texts()]
+
+
+def test_dashboard_and_assessment_sheet_show_the_demo_figures(
+    page, demo_platform, screenshot, accessible
+):
     from openpyxl import load_workbook
+    from pypdf import PdfReader
 
+    from onething.accounts.models import User
+    from onething.cases.models import Application
     from onething.cases.tests.factories import PNG
+    from onething.insight.assessment import assessment_sheet
+    from onething.insight.periods import current_quarter
+    from onething.insight.selectors import Filters, insight_summary
+    from onething.insight.templatetags.insight_tags import figure, percent
 
-    a_few_applications()
+    load_make_demo_data()
+    supervisor = User.objects.get(username="supervisor")
+    quarter = current_quarter()
+    summary = insight_summary(supervisor, Filters(period=quarter))
+    total = summary.total
+    # the demo's applications are all in 句容市 this quarter, and the selectors count them all
+    assert total.volume == Application.objects.count() == 4
+    assert (total.ratings, total.tickets) == (1, 1)
+    assert total.tasks > 0 and total.finished == 1
+
     sign_in(page, "supervisor")
-
-    # the dashboard: cards, charts drawn by ECharts (SVG renderer), tables under them
     page.goto("/staff/insight/")
     page.get_by_role("heading", name="“一件事一次办”统计分析").wait_for()
     page.locator("#chart-one-thing svg").first.wait_for()
     for chart in ("chart-one-thing", "chart-channel", "chart-trend", "chart-department"):
         assert page.locator(f"#{chart}[data-rendered=true] svg").count() >= 1, chart
-    assert page.locator("#chart-share").inner_text().strip() == "本期没有数据"
-    cards = page.get_by_role("list", name="主要指标")
-    assert cards.get_by_text("办件量（件）").is_visible()
+
+    # the cards show the selectors' figures
+    shown = {
+        "办件量（件）": str(total.volume),
+        "已办结（件）": str(total.finished),
+        "按时办结率": percent(total.on_time_rate),
+        "平均办结用时（工作日）": figure(total.average_days),
+        "补正率": percent(total.correction_rate),
+        "超期预警（黄牌 / 红牌）": f"{total.yellow} / {total.red}",
+        "一件事模式占比": percent(total.share),
+        "好差评": str(total.ratings),
+        "12345工单": str(total.tickets),
+    }
+    for label, expected in shown.items():
+        assert card(page, label) == expected, label
+    assert page.get_by_text(f"按时办结率（{total.on_time}/{total.decided}个部门办件）").is_visible()
+
+    # and so does every row of the one-thing table
     table = page.get_by_role("table", name="按“一件事”统计")
-    assert table.get_by_role("rowheader", name="新生儿出生").is_visible()
-    assert page.get_by_role("table", name="按受理渠道统计").get_by_text("窗口办理").is_visible()
+    for row in summary.by_one_thing:
+        line = cells(
+            table.get_by_role("row").filter(has=page.get_by_role("rowheader", name=row.label))
+        )
+        assert line[:3] == [str(row.volume), str(row.finished), str(row.tasks)], row.label
+        assert line[-2].startswith(str(row.ratings)) and line[-1] == figure(row.tickets)
+    newborn_row = next(r for r in summary.by_one_thing if r.label == "新生儿出生")
+    assert newborn_row.volume == Application.objects.filter(one_thing__code=NEWBORN).count() == 3
+    channels = page.get_by_role("table", name="按受理渠道统计")
+    for row in summary.by_channel:
+        assert channels.get_by_role("rowheader", name=row.label).is_visible()
     screenshot("90-insight-dashboard")
     accessible(page)
 
@@ -75,7 +119,22 @@ def test_dashboard_and_assessment_sheet(page, demo_platform, screenshot, accessi
     accessible(page)
     page.get_by_role("link", name="新生儿出生").click()
     page.get_by_role("heading", name="新生儿出生").wait_for()
-    assert page.get_by_text("按数据计算").first.is_visible()
+
+    # the computed criteria show what the assessment module computes from the same data
+    sheet = assessment_sheet(supervisor, NEWBORN, quarter)
+    for line in sheet.lines:
+        if line.computed:
+            box = page.locator(f"#criterion-{line.criterion}")
+            assert box.locator(".points").inner_text() == figure(line.score), line.label
+            for reason in line.reasons:
+                assert box.get_by_text(reason, exact=True).is_visible(), reason
+    quality = sheet.line("quality")
+    finished_newborns = Application.objects.filter(
+        one_thing__code=NEWBORN, status__in=["decided", "delivered"]
+    ).count()
+    assert quality.reasons[0].startswith(f"本季度办结{finished_newborns}件")
+    assert page.locator("#criterion-quality").get_by_text(quality.reasons[0]).is_visible()
+    assert page.locator(".sheet-total .stat").inner_text() == figure(sheet.total)
     screenshot("92-insight-sheet")
     accessible(page)
 
@@ -87,6 +146,9 @@ def test_dashboard_and_assessment_sheet(page, demo_platform, screenshot, accessi
     page.get_by_role("button", name="保存评价表").click()
     page.get_by_text("评价表已保存。").wait_for()
     assert page.get_by_text("六项均已评分").is_visible()
+    saved = assessment_sheet(supervisor, NEWBORN, quarter)
+    assert saved.total == sheet.total + 8 + 15 + 9
+    assert page.locator(".sheet-total .stat").inner_text() == figure(saved.total)
 
     # upload a photo of the window as evidence for 线下专窗
     offline = page.locator("#criterion-offline")
@@ -99,21 +161,39 @@ def test_dashboard_and_assessment_sheet(page, demo_platform, screenshot, accessi
     screenshot("93-insight-sheet-saved")
     accessible(page)
 
-    # the Excel sheet reads back the same total
-    total = page.locator(".sheet-total .stat").inner_text()
+    # the Excel sheet reads back the same scores
     with page.expect_download() as download_info:
         page.get_by_role("link", name="导出 Excel").click()
     download = download_info.value
     assert download.suggested_filename.endswith(".xlsx")
     with open(download.path(), "rb") as handle:
-        sheet = load_workbook(io.BytesIO(handle.read())).active
-    rows = {row[1]: row for row in sheet.iter_rows(values_only=True) if row[1]}
-    assert str(rows["合计"][5]).removesuffix(".0") == total
+        workbook = load_workbook(io.BytesIO(handle.read())).active
+    rows = {row[1]: row for row in workbook.iter_rows(values_only=True) if row[1]}
+    assert str(rows["合计"][5]).removesuffix(".0") == figure(saved.total)
     assert rows["线下专窗"][5] == 8 and "专窗照片.png" in rows["线下专窗"][4]
+    assert str(rows["运行质量"][5]).removesuffix(".0") == figure(quality.score)
     screenshot("94-insight-sheet-exported")
 
-    # back on the list, the sheet is complete
+    # the PDF sheet (served inline, for printing) is fetched with the page's own sign-in: a real
+    # PDF naming the one-thing and its total
+    href = page.get_by_role("link", name="导出 PDF").get_attribute("href")
+    response = page.request.get(href)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert ".pdf" in response.headers["content-disposition"]
+    pdf = PdfReader(io.BytesIO(response.body()))
+    text = "".join(p.extract_text() for p in pdf.pages)
+    assert "新生儿出生" in text and figure(saved.total) in text
+
+    # back on the list, the sheet is complete and its total is the same
     page.goto("/staff/insight/assessment/")
     row = page.get_by_role("row").filter(has_text="新生儿出生")
     assert row.get_by_text("已评完").is_visible()
+    assert row.get_by_text(figure(saved.total), exact=True).first.is_visible()
     screenshot("95-insight-assessments-after")
+
+    # the same dashboard in English reads the same figures
+    page.goto("/staff/insight/")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="One-thing statistics").wait_for()
+    assert card(page, "Applications") == str(total.volume)
+    screenshot("96-insight-dashboard-en")

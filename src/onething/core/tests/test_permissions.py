@@ -12,7 +12,11 @@ PAGES = {
     "/staff/": {"clerk", "coord", "approver", "hotline", "editor", "supervisor", "admin"},
     "/staff/cases/": {"clerk", "coord", "supervisor", "admin"},
     "/staff/tasks/": {"coord", "approver", "admin"},
-    "/admin/catalog/onething/": {"editor", "admin"},
+    "/admin/catalog/onething/": {"editor", "supervisor", "admin"},  # supervisors: read-only
+    "/admin/hotline/knowledgeentry/": {"hotline", "editor", "supervisor", "admin"},
+    "/admin/hotline/knowledgeentry/add/": {"hotline", "editor", "admin"},
+    "/admin/hotline/routingrule/add/": {"supervisor", "admin"},
+    "/admin/ratings/rectification/": {"supervisor", "admin"},
     "/me/applications/": set(ROLES),
 }
 

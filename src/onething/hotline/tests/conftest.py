@@ -1,6 +1,7 @@
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.utils import timezone
 
 from onething.accounts.demo import load_demo
@@ -13,6 +14,14 @@ from onething.hotline.knowledge import kb_build
 
 NEWBORN = "JS-2022-07"
 RESTAURANT = "JS-2022-02"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttle():
+    """The 政务问答台's request counters live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
