@@ -5,9 +5,11 @@ Every error is a JSON body ``{"code", "message" (中文), "message_en", "details
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from onething.accounts.api import router as accounts_router
@@ -24,7 +26,59 @@ from onething.org.api import router as org_router
 from onething.ratings.api import router as ratings_router
 from onething.webhooks.api import router as webhooks_router
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    """The body of every error answer."""
+
+    code: str
+    message: str
+    message_en: str
+    details: dict[str, Any]
+
+
+ERRORS = {
+    400: "请求不符合业务规则 (a rule was broken)",
+    401: "未登录或令牌无效 (no valid bearer token)",
+    403: "无权操作 (not allowed)",
+    404: "不存在或无权查看 (not found)",
+    409: "状态已变化 (conflict)",
+    422: "请求内容不符合接口定义 (request does not match the schema)",
+    429: "请求过于频繁 (throttled)",
+}
+
+
+class OneThingAPI(NinjaAPI):
+    """Documents the error answers the exception handlers below give, on every operation, so
+    the OpenAPI document is the whole contract (schemathesis checks it)."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components["ErrorOut"] = ErrorOut.model_json_schema()
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                codes = set(ERRORS) - {401, 422}
+                if operation.get("security"):
+                    codes.add(401)
+                if operation.get("parameters") or operation.get("requestBody"):
+                    codes.add(422)
+                responses = operation.setdefault("responses", {})
+                for code in sorted(codes):
+                    responses.setdefault(
+                        code,
+                        {
+                            "description": ERRORS[code],
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/ErrorOut"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = OneThingAPI(
     title="OneThing 一件事一次办 API",
     version="1",
     description=(
@@ -64,6 +118,26 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
         "details": {},
     }
     return api.create_response(request, body, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals (a body that is not JSON, …) in the same shape as every other error."""
+    if exc.status_code == 400:
+        body = {
+            "code": "unparsable_body",
+            "message": "请求正文无法解析，请发送 JSON。",
+            "message_en": "The request body cannot be parsed; send JSON.",
+            "details": {},
+        }
+    else:
+        body = {
+            "code": f"http_{exc.status_code}",
+            "message": "请求未能处理。",
+            "message_en": str(exc),
+            "details": {},
+        }
+    return api.create_response(request, body, status=exc.status_code)
 
 
 @api.exception_handler(NinjaValidationError)

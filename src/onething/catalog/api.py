@@ -149,7 +149,7 @@ class GuideFieldOut(Schema):
     prefill_source: str
 
 
-class FiguresOut(Schema):
+class GuideFiguresOut(Schema):
     materials: int
     form_fields: int
     steps: int
@@ -173,8 +173,8 @@ class GuideOut(Schema):
     due: dt.date | None
     due_note: str
     unanswered: list[dict[str, Any]]
-    before: FiguresOut
-    after: FiguresOut
+    before: GuideFiguresOut
+    after: GuideFiguresOut
     official: dict[str, Any] | None
 
 

@@ -13,9 +13,16 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import (
+    Annotated,
+    Any,
+    NotRequired,  # pydantic needs these on Python 3.11
+)
 
 from django.db import transaction
+from pydantic import Field, TypeAdapter
+from pydantic import ValidationError as ShapeError
+from typing_extensions import TypedDict
 
 from onething.certificates.loader import load_certificate_types
 from onething.core.dataload import LoadError, need, read_yaml
@@ -33,6 +40,59 @@ from .models import (
 from .publishing import PublishError, one_thing_publish
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+SMALL_COUNT = 32767  # the largest value of a PositiveSmallIntegerField on every database
+
+
+# The shapes of the structured values of a one-thing file, checked before anything is written
+# (hypothesis found a ``groups: 1`` or a ``result: x`` crashed the load instead of naming it).
+class _MaterialRef(TypedDict):
+    item: str
+    name: NotRequired[str]
+
+
+class _Answer(TypedDict):
+    value: str | int | bool
+    label: NotRequired[str]
+    include_items: NotRequired[list[str]]
+    exclude_items: NotRequired[list[str]]
+    add_materials: NotRequired[list[_MaterialRef]]
+    waive_materials: NotRequired[list[_MaterialRef]]
+
+
+class _Situation(TypedDict):
+    code: str
+    question: NotRequired[str]
+    answers: list[_Answer]
+
+
+class _Result(TypedDict):
+    type: NotRequired[str | None]
+    name: NotRequired[str | None]
+
+
+SHAPES: dict[str, TypeAdapter[Any]] = {
+    "seq": TypeAdapter(Annotated[int, Field(ge=0, le=SMALL_COUNT)] | None),
+    "keywords": TypeAdapter(list[str] | None),
+    "cooperating": TypeAdapter(list[str] | None),
+    "precedence": TypeAdapter(list[tuple[str, str]] | None),
+    "groups": TypeAdapter(list[list[str]] | None),
+    "situations": TypeAdapter(list[_Situation] | None),
+    "official_figures": TypeAdapter(dict[str, Any] | None),
+    "result": TypeAdapter(_Result | None),
+}
+
+
+def _shaped(path: Path, entry: object, data: dict[str, Any], key: str) -> None:
+    try:
+        SHAPES[key].validate_python(data.get(key))
+    except ShapeError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in (key, *first["loc"]))
+        raise LoadError.at(
+            path, entry, where, f"格式不正确：{first['msg']}", f"malformed: {first['msg']}"
+        ) from None
+
+
 DEFAULT_REGION = "321183"  # 句容市: where the province-standard list of Appendix 1 is implemented
 
 
@@ -113,7 +173,7 @@ def _load_items(
 
 def _days(path: Path, code: str, entry: dict[str, Any], key: str) -> int:
     value = need(path, code, entry, key, int)
-    if value < 1:
+    if not 1 <= value <= SMALL_COUNT:
         raise LoadError.at(path, code, key, "时限至少为1个工作日", "must be at least 1 working day")
     return int(value)
 
@@ -122,7 +182,7 @@ def _count(
     path: Path, entry: object, data: dict[str, Any], key: str, *, default: int, minimum: int
 ) -> int:
     value = data.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= SMALL_COUNT:
         raise LoadError.at(
             path,
             entry,
@@ -138,11 +198,12 @@ def _fee(path: Path, code: str, entry: dict[str, Any]) -> tuple[Decimal | None, 
     if not fee:
         return None, ""
     try:
-        return Decimal(str(need(path, code, fee, "amount"))), str(fee.get("basis") or "")
-    except InvalidOperation as exc:
-        raise LoadError.at(
-            path, code, "fee.amount", "金额格式不正确", "amount is not a number"
-        ) from exc
+        amount = Decimal(str(need(path, code, fee, "amount")))
+    except InvalidOperation:
+        amount = Decimal("NaN")
+    if not amount.is_finite() or not 0 <= amount < 10**8:  # the field's 10 digits, 2 decimals
+        raise LoadError.at(path, code, "fee.amount", "金额格式不正确", "amount is not a number")
+    return amount, str(fee.get("basis") or "")
 
 
 def _load_item(
@@ -165,6 +226,7 @@ def _load_item(
             "the promised limit cannot exceed the statutory one",
         )
     fee_amount, fee_basis = _fee(path, code, entry)
+    _shaped(path, code, entry, "result")
     result = entry.get("result") or {}
     item, _ = ServiceItem.objects.update_or_create(
         code=code,
@@ -265,6 +327,16 @@ def _load_one_thing(
         raise LoadError.at(
             path, code, "audience", f"未知服务对象 {audience}", f"unknown audience {audience}"
         )
+    for key in (
+        "seq",
+        "keywords",
+        "cooperating",
+        "precedence",
+        "groups",
+        "situations",
+        "official_figures",
+    ):
+        _shaped(path, code, data, key)
     existing = OneThing.objects.filter(code=code).first()
     if existing is not None and existing.status != OneThing.Status.PUBLISHED:
         # an editor has it open (draft, in review) or retired it: the files do not override that

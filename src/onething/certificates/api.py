@@ -21,7 +21,7 @@ from .verification import VerificationStatus, certificate_verify
 router = Router(tags=["certificates"])
 
 
-class VerificationOut(Schema):
+class CertificateVerificationOut(Schema):
     number: str
     status: str  # valid | revoked | expired | altered | unknown
     status_label: str
@@ -91,13 +91,13 @@ def mine(request: HttpRequest) -> list[CertificateOut]:
 
 @router.get(
     "/{number}/verify",
-    response=VerificationOut,
+    response=CertificateVerificationOut,
     auth=None,
     summary="Verify a certificate by its number (public; no personal numbers)",
 )
-def verify(request: HttpRequest, number: str) -> VerificationOut:
+def verify(request: HttpRequest, number: str) -> CertificateVerificationOut:
     verification = certificate_verify(number)
-    out = VerificationOut(
+    out = CertificateVerificationOut(
         number=number.strip().upper(),
         status=verification.status,
         status_label=verification.label,

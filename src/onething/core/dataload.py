@@ -34,6 +34,10 @@ def read_yaml(path: Path) -> Any:
             return yaml.safe_load(handle)
     except FileNotFoundError as exc:
         raise LoadError.at(path, "-", "-", "文件不存在", "file not found") from exc
+    except UnicodeDecodeError as exc:  # found by atheris (fuzz/fuzz_catalog_loader.py)
+        raise LoadError.at(
+            path, f"第{exc.start}字节", "-", "文件不是 UTF-8 编码", "the file is not UTF-8"
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第{mark.line + 1}行" if mark else ""

@@ -1,0 +1,189 @@
+"""Schemathesis over the whole OpenAPI document at /api/v1/openapi.json.
+
+Every operation is called in-process through the WSGI application with generated (valid and
+invalid) parameters and bodies, authenticated by a real API token of a demo user: an applicant
+for the applicant's operations, a lead-department coordinator for the department's. Each
+response must not be a 5xx and must match the document (status code declared, body valid
+against its schema, content type declared). A bounded number of examples per operation keeps
+the whole run under two minutes on two cores.
+
+    .venv/bin/pytest src/onething/core/tests/test_api_schema.py -q
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from onething.accounts.demo import load_demo
+from onething.accounts.models import User
+from onething.accounts.services import token_issue
+from onething.wsgi import application
+
+schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+# Unknown query parameters are ignored, as by nearly every HTTP API (caches and proxies add them),
+# and the token is sent by the test itself: do not generate either as "invalid" input.
+schema.config.generation.update(allow_extra_parameters=False, with_security_parameters=False)
+
+# Rules a JSON schema cannot express: a schema-valid request may be refused with 400 and one of
+# these codes, or a ``*_not_found`` code for a reference in the body to something that does not
+# exist (an application number, a credit code), never with any other 400.
+RULES_BEYOND_THE_SCHEMA = {
+    "bad_credentials",  # POST /auth/token with a user name and password that do not match
+    "bad_base64",  # an upload's content_base64 that is a string but not Base64
+    "reason_required",  # a bad rating (1 or 2) without a reason or a comment
+    "rating_target_required",  # a rating names none of application, task, window
+    "content_required",  # a ticket whose content is blank
+    "period_invalid",  # a statistics period not shaped 2026, 2026Q1 or 2026-03
+}
+
+# Who calls each operation: the demo user whose role it serves (the applicant by default), so
+# the authenticated code paths run, not only the 403.
+CALLERS = [
+    (re.compile(r"^/api/v1/insight/"), "supervisor"),
+    (re.compile(r"^/api/v1/hotline/tickets/\{number\}/answer$"), "hotline"),
+    (re.compile(r"^/api/v1/certificates/deliveries/"), "clerk"),
+    (
+        re.compile(
+            r"^/api/v1/(tasks|org/departments|data/objections/\{objection_id\}/resolve"
+            r"|applications/\{number\}/(accept|refuse|corrections|inspections))"
+        ),
+        "coord",
+    ),
+]
+
+
+def caller(path: str) -> str:
+    return next((user for pattern, user in CALLERS if pattern.match(path)), "zhangsan")
+
+
+EXAMPLES_PER_OPERATION = 10
+
+
+@pytest.fixture
+def tokens(catalog) -> dict[str, str]:
+    load_demo()
+    users = {"zhangsan", "coord", "supervisor", "hotline", "clerk"}
+    return {
+        u: token_issue(user=User.objects.get(username=u), name="schemathesis")[1] for u in users
+    }
+
+
+@schema.parametrize()
+@settings(
+    max_examples=EXAMPLES_PER_OPERATION,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_every_operation_answers_within_its_schema(case, tokens):
+    headers = {"Authorization": f"Bearer {tokens[caller(case.path)]}"}
+    response = case.call(headers=headers)
+    case.validate_response(
+        response,
+        headers=headers,
+        excluded_checks=[positive_data_acceptance] if _rule_refusal(response) else [],
+        transport_kwargs={"headers": headers},
+    )
+
+
+def _rule_refusal(response) -> bool:
+    if response.status_code != 400:
+        return False
+    try:
+        code = str(response.json().get("code"))
+    except ValueError:
+        return False
+    return code in RULES_BEYOND_THE_SCHEMA or code.endswith("_not_found")
+
+
+# Regression tests for what schemathesis found (each was a 5xx or an answer off the document).
+
+
+def _get(client, path, token):
+    return client.get(path, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def _post(client, path, token, body):
+    return client.post(
+        path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
+
+
+def test_a_negative_offset_is_refused_not_a_server_error(client, tokens):
+    answer = _get(client, "/api/v1/data/access-log?limit=-5&offset=-3", tokens["zhangsan"])
+    assert answer.status_code == 422
+    assert answer.json()["code"] == "invalid_request"
+
+
+def test_a_department_id_past_the_database_range_is_refused(client, tokens):
+    body = {
+        "scheduled_for": "2026-03-02T09:00:00+08:00",
+        "place": "现场",
+        "department_ids": [2**80],
+    }
+    answer = _post(client, "/api/v1/applications/X/inspections", tokens["coord"], body)
+    assert answer.status_code == 422
+
+
+@pytest.mark.parametrize("query", ["period=0000", "period=2026Q5", "period=0000Q1"])
+def test_a_summary_period_of_the_wrong_shape_is_refused(client, tokens, query):
+    answer = _get(client, f"/api/v1/insight/summary?{query}", tokens["supervisor"])
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "period_invalid"
+
+
+def test_a_summary_department_that_is_not_an_id_is_ignored(client, tokens):
+    answer = _get(client, "/api/v1/insight/summary?department=%C2%B2", tokens["supervisor"])
+    assert answer.status_code == 200
+
+
+@pytest.mark.parametrize("query", ["", "period=2026Q1", "period=2025", "period=2026-03"])
+def test_a_summary_filter_of_the_right_shape_is_answered(client, tokens, query):
+    assert _get(client, f"/api/v1/insight/summary?{query}", tokens["supervisor"]).status_code == 200
+
+
+def test_a_body_that_is_not_json_gets_the_common_error_shape(client, tokens):
+    answer = _post(client, "/api/v1/ratings", tokens["zhangsan"], "{not json")
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "unparsable_body"
+    assert set(answer.json()) == {"code", "message", "message_en", "details"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v1/ratings", {"application": "X", "level": 0}),
+        ("/api/v1/hotline/tickets", {"type": "", "content": "问"}),
+    ],
+)
+def test_values_outside_the_documented_set_are_refused_by_the_schema(client, tokens, path, body):
+    assert _post(client, path, tokens["zhangsan"], body).status_code == 422
+
+
+def test_every_schema_has_its_own_name_in_the_document():
+    """Two response classes of one name (ratings' and insight's ``FiguresOut``) made the
+    document describe one with the other's fields."""
+    from ninja import Schema
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    names: dict[str, set[str]] = {}
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("onething.") and ".tests" not in cls.__module__:
+            names.setdefault(cls.__name__, set()).add(cls.__module__)
+    assert {n: m for n, m in names.items() if len(m) > 1} == {}
+
+
+def test_the_document_declares_the_error_answers():
+    document = schema.raw_schema
+    token = document["paths"]["/api/v1/auth/me"]["get"]["responses"]
+    assert {"200", "401", "403"} <= {str(code) for code in token}
+    assert "ErrorOut" in document["components"]["schemas"]
