@@ -40,3 +40,17 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     """The thing changed under the actor's feet (a concurrent decision, a replay)."""
+
+
+class Unavailable(DomainError):
+    """A dependency (the database) cannot answer right now; the same request may be retried."""
+
+
+def database_unavailable() -> Unavailable:
+    return Unavailable(
+        code="database_unavailable",
+        message="系统暂时繁忙，请稍后重试；已提交的申请不会重复受理。",
+        message_en="The service is briefly unavailable; retry shortly. A retried submission "
+        "with the same Idempotency-Key is never accepted twice.",
+        details={"retry_after": 5},
+    )

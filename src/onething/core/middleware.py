@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import html
+import logging
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .errors import database_unavailable
+
+logger = logging.getLogger(__name__)
 
 CSP = "; ".join(
     [
@@ -34,4 +41,39 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A database that is down, restarting or locked answers 503 with a clear body, not a 500.
+
+    The request's transaction has rolled back, so nothing is half-written, and Django drops the
+    broken connection when the request ends; the client retries (with the same
+    ``Idempotency-Key`` for a submission). API clients get the usual error JSON, pages a short
+    bilingual text; no traceback either way (it goes to the log).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError | InterfaceError):
+            return None
+        logger.error("database unavailable for %s %s", request.method, request.path, exc_info=True)
+        error = database_unavailable()
+        response: HttpResponse
+        if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+            response = JsonResponse(
+                error.as_dict(), status=503, json_dumps_params={"ensure_ascii": False}
+            )
+        else:
+            text = (
+                f"<p>{html.escape(error.message)}</p>"
+                f'<p lang="en">{html.escape(error.message_en)}</p>'
+            )
+            response = HttpResponse(text, status=503, content_type="text/html; charset=utf-8")
+        response["Retry-After"] = "5"
         return response

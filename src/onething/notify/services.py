@@ -6,6 +6,8 @@ task, so a rolled-back change notifies nobody and a slow gateway never holds a r
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -49,3 +51,29 @@ def send_message(message_id: int) -> str:
         return "failed"
     Message.objects.filter(pk=message.pk).update(sent_at=timezone.now(), error="")
     return "sent"
+
+
+# an SMS or e-mail still unsent this long after it was written lost its task (the web process
+# died between commit and enqueue, or the queue was lost); older than a day it is not worth sending
+RESEND_AFTER = dt.timedelta(minutes=5)
+RESEND_WITHIN = dt.timedelta(days=1)
+
+
+def resend_unsent(*, now: dt.datetime | None = None, limit: int = 500) -> int:
+    """Enqueue ``send_message`` again for messages that never went out and never failed; the
+    task skips any that were sent meanwhile. Called by the sweeper every round."""
+    now = now or timezone.now()
+    ids = list(
+        Message.objects.filter(
+            sent_at__isnull=True,
+            error="",
+            created_at__lt=now - RESEND_AFTER,
+            created_at__gte=now - RESEND_WITHIN,
+        )
+        .exclude(channel="inapp")
+        .order_by("pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for message_id in ids:
+        send_message.enqueue(message_id)
+    return len(ids)

@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "onething.core.middleware.SecurityHeadersMiddleware",
+    "onething.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "onething.urls"
@@ -109,6 +110,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'onething.sqlite3'}") or "",
         conn_max_age=int(env("ONETHING_DB_CONN_MAX_AGE", "60") or 60),
+        # a connection kept across requests is checked before reuse, so a restarted database
+        # costs no request after it is back (see onething.core.middleware)
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -179,6 +183,9 @@ ONETHING_API_TOKEN_HOURS = int(env("ONETHING_API_TOKEN_HOURS", "12") or 12)
 
 # 好差评: working days to rectify a bad rating (国办发〔2019〕51号; local rules vary)
 ONETHING_RECTIFICATION_DAYS = int(env("ONETHING_RECTIFICATION_DAYS", "15") or 15)
+
+# A background task RUNNING longer than this was left by a killed worker: the sweeper requeues it
+ONETHING_TASK_STALE_SECONDS = int(env("ONETHING_TASK_STALE_SECONDS", "900") or 900)
 
 # Optional answerer for the 12345 knowledge base (an OpenAI-compatible endpoint; off when unset)
 ONETHING_LLM_URL = env("ONETHING_LLM_URL", "") or ""

@@ -39,3 +39,24 @@ def test_channels_are_registered(channel):
     from onething.notify.gateways import register
 
     assert channel in register
+
+
+def test_a_message_whose_task_was_lost_is_sent_by_the_sweeper(applicant, settings):
+    """The web process died between commit and enqueue: no task, the SMS unsent."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from onething.notify.services import resend_unsent
+
+    notify(user=applicant, kind="test", subject="已受理", body="您的申请已受理")  # no commit hook
+    sms = Message.objects.get(channel="sms")
+    assert sms.sent_at is None
+    assert resend_unsent() == 0  # too recent: its task may still be on the way
+
+    later = timezone.now() + dt.timedelta(minutes=6)
+    assert resend_unsent(now=later) == 1  # the immediate test backend sends it at once
+    sms.refresh_from_db()
+    assert sms.sent_at is not None
+    assert resend_unsent(now=later) == 0
+    assert resend_unsent(now=later + dt.timedelta(days=2)) == 0

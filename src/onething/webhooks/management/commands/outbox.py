@@ -3,6 +3,8 @@
 ``sweep`` delivers every pending message that is due, once; ``sweep --loop`` keeps doing so every
 ``--interval`` seconds until SIGTERM or SIGINT, finishing the round in progress before it exits.
 Run one looping sweeper beside ``onething db_worker`` (more are safe: claims skip locked rows).
+Each round it also requeues background tasks a killed worker left running and resends messages
+whose task was never queued (``onething.core.recovery``, ``onething.notify.services``).
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.core.management.base import CommandError
 from django.db import close_old_connections, connection
 
 from onething.core.commands import SubcommandCommand
+from onething.core.recovery import requeue_stale_tasks
+from onething.notify.services import resend_unsent
 from onething.webhooks.delivery import retry_failed, sweep_due
 from onething.webhooks.models import OutboxMessage
 
@@ -46,6 +50,7 @@ class Command(SubcommandCommand):
         self._verbose = options["verbosity"] > 1
         if not options["loop"]:
             self._report(sweep_due(limit=options["limit"]))
+            recover_lost_work()
             return
         stop = threading.Event()
         with _stop_on_signals(stop):
@@ -84,7 +89,14 @@ def sweep_loop(
         if not connection.in_atomic_block:  # a long-lived process: drop stale connections
             close_old_connections()
         report(sweep_due(limit=limit))
+        recover_lost_work()
         stop.wait(interval)
+
+
+def recover_lost_work() -> None:
+    """Tasks a killed worker left running, and messages whose task never got queued."""
+    requeue_stale_tasks()
+    resend_unsent()
 
 
 @contextmanager
