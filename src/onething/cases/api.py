@@ -11,19 +11,22 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Header, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from onething.accounts.auth import bearer
 from onething.accounts.models import Enterprise, User
+from onething.accounts.selectors import person_for_user
 from onething.core.errors import ValidationFailed
+from onething.datahub.services import prefill_for_submission, provenance_record
 from onething.org.models import Department
 
 from .commitments import inspection_record, inspection_schedule, verification_record
 from .models import Application, Inspection, Task, Verification
 from .selectors import (
+    LIST_DEFERRED,
     application_get,
     applications_for_staff,
     applications_of_applicant,
@@ -32,6 +35,7 @@ from .selectors import (
 )
 from .services import (
     Submission,
+    SubmissionRejected,
     Upload,
     application_accept,
     application_refuse,
@@ -64,6 +68,7 @@ class SubmissionIn(Schema):
     delivery: str = "electronic"
     delivery_address: str = ""
     enterprise_credit_code: str | None = None  # apply for an enterprise you operate
+    prefill_token: str = ""  # from POST /data/prefill/{code}: no second read of shared data
 
 
 class TaskOut(Schema):
@@ -159,8 +164,11 @@ def _task_out(task: Task) -> TaskOut:
     )
 
 
-def _application_out(application: Application, *, for_staff: bool) -> ApplicationOut:
-    open_correction = application.corrections.filter(status="open").first()
+def _application_out(
+    application: Application, *, for_staff: bool, fresh: bool = False
+) -> ApplicationOut:
+    """``fresh``: just created by this request, so it has no tasks and no correction notice."""
+    open_correction = None if fresh else application.corrections.filter(status="open").first()
     return ApplicationOut(
         number=application.number or "",
         one_thing=application.one_thing.code,
@@ -170,7 +178,9 @@ def _application_out(application: Application, *, for_staff: bool) -> Applicatio
         status_label=str(application.get_status_display()),
         submitted_at=application.submitted_at,
         due_date=application.due_date,
-        tasks=[_task_out(t) for t in application.tasks.select_related("department")],
+        tasks=[]
+        if fresh
+        else [_task_out(t) for t in application.tasks.select_related("department")],
         timeline=[EventOut(**e) for e in timeline_for(application, for_staff=for_staff)],
         open_correction=None
         if open_correction is None
@@ -210,24 +220,57 @@ def submit(
                 message="没有找到这家企业。",
                 message_en="No enterprise with this credit code.",
             )
+    # shared data: a locked value is the register's; every value keeps where it came from
+    person = person_for_user(user)
+    settled = prefill_for_submission(
+        actor=user,
+        one_thing=payload.one_thing,
+        answers=payload.answers,
+        items=payload.items,
+        form=payload.form,
+        token=payload.prefill_token,
+        subject=enterprise or person,
+        person=person,
+    )
+    if settled.problems:
+        raise SubmissionRejected(
+            code="prefilled_value_locked",
+            message=f"申请表中有{len(settled.problems)}项以登记为准的信息被修改，请按登记的信息提交。",
+            message_en=f"{len(settled.problems)} registered values were changed; submit them "
+            "as registered (or leave them out) and raise a data objection if they are wrong.",
+            details={"problems": settled.problems},
+        )
+    submission.form = settled.values
     application, created = application_submit_once(
         actor=user,
         submission=submission,
         idempotency_key=idempotency_key,
         channel="api",
         enterprise=enterprise,
+        on_stored=lambda stored: provenance_record(
+            application=stored, sources=settled.sources, filled=settled.filled
+        ),
     )
-    return Status(201 if created else 200, _application_out(application, for_staff=False))
+    return Status(
+        201 if created else 200, _application_out(application, for_staff=False, fresh=created)
+    )
 
 
 @router.get("", response=list[ApplicationOut], summary="My applications, or my department's")
-def list_applications(request: HttpRequest, status: str | None = None) -> list[ApplicationOut]:
+def list_applications(
+    request: HttpRequest,
+    status: str | None = None,
+    limit: int = Query(50, ge=1, le=100),
+    offset: int = Query(0, ge=0, le=2**31),
+) -> list[ApplicationOut]:
+    """Newest first, ``limit`` at a time (50 by default, at most 100) from ``offset``."""
     user = _user(request)
     staff = user.kind != User.Kind.APPLICANT
     queryset = applications_for_staff(user) if staff else applications_of_applicant(user)
     if status:
         queryset = queryset.filter(status=status)
-    return [_application_out(a, for_staff=staff) for a in queryset[:100]]
+    page = queryset[offset : offset + limit]
+    return [_application_out(a, for_staff=staff) for a in page]
 
 
 @router.get("/{number}", response=ApplicationOut, summary="One application with its timeline")
@@ -296,11 +339,21 @@ def answer_correction(
 
 
 @tasks_router.get("", response=list[TaskOut], summary="My department's tasks")
-def list_tasks(request: HttpRequest, status: str | None = None) -> list[TaskOut]:
-    queryset = tasks_for_department_staff(_user(request)).order_by("due_date", "id")
+def list_tasks(
+    request: HttpRequest,
+    status: str | None = None,
+    limit: int = Query(50, ge=1, le=200),
+    offset: int = Query(0, ge=0, le=2**31),
+) -> list[TaskOut]:
+    """Most pressing first (due date), ``limit`` at a time (50 by default, at most 200)."""
+    queryset = (
+        tasks_for_department_staff(_user(request))
+        .defer(*(f"application__{name}" for name in LIST_DEFERRED))
+        .order_by("due_date", "id")
+    )
     if status:
         queryset = queryset.filter(status=status)
-    return [_task_out(t) for t in queryset[:200]]
+    return [_task_out(t) for t in queryset[offset : offset + limit]]
 
 
 @tasks_router.post("/{task_id}/claim", response=TaskOut)
@@ -343,7 +396,8 @@ class VerificationOut(Schema):
 class InspectionIn(Schema):
     scheduled_for: dt.datetime
     place: str
-    department_ids: list[int]
+    # bounded like the database's primary keys (a larger one was a 500 in the IN lookup)
+    department_ids: list[Annotated[int, Field(ge=1, lt=2**63)]]
 
 
 class OutcomeIn(Schema):

@@ -70,7 +70,28 @@ class Application(TimeStampedModel):
 
     class Meta:
         ordering = ["-submitted_at"]
-        indexes = [models.Index(fields=["lead_department", "status", "-submitted_at"])]
+        indexes = [
+            models.Index(fields=["lead_department", "status", "-submitted_at"]),
+            # staff lists over a million rows: newest first, all or one status, and the open
+            # ones oldest first; the scope columns and the key ride along, so the filter, the
+            # capped count and the keys of a later page come from the index alone
+            models.Index(
+                fields=["-submitted_at"],
+                include=["lead_department", "jurisdiction", "id"],
+                name="application_newest",
+            ),
+            models.Index(
+                fields=["status", "-submitted_at"],
+                include=["lead_department", "jurisdiction", "id"],
+                name="application_status_newest",
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                include=["lead_department", "jurisdiction", "id"],
+                condition=models.Q(status__in=["submitted", "correction"]),
+                name="application_open",
+            ),
+        ]
         verbose_name = _("办件")
         verbose_name_plural = _("办件")
 
@@ -134,7 +155,18 @@ class Task(TimeStampedModel):
 
     class Meta:
         ordering = ["application", "id"]
-        indexes = [models.Index(fields=["department", "status", "due_date"])]
+        indexes = [
+            models.Index(fields=["department", "status", "due_date"]),
+            # the inbox order (most pressing first), for every task and for those to do
+            models.Index(
+                fields=["department", "due_date", "-released_at", "id"], name="task_inbox_all"
+            ),
+            models.Index(
+                fields=["department", "due_date", "-released_at", "id"],
+                condition=models.Q(status__in=["released", "claimed"]),
+                name="task_inbox_todo",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["application", "item_code"], name="one_task_per_item")
         ]

@@ -14,8 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -37,11 +36,14 @@ from onething.core.errors import (
 from onething.core.masking import mask_id_number, mask_phone
 from onething.core.views import forbidden, not_found
 from onething.core.workdays import WorkCalendarUnknown, add_working_days
+from onething.datahub.selectors import field_sources_of
 
 from . import notices
 from .deadlines import level_for
 from .models import Application, Correction, Material, Task
 from .selectors import (
+    LIST_DEFERRED,
+    CappedPaginator,
     applications_for_staff,
     applications_of_applicant,
     task_get,
@@ -207,8 +209,9 @@ def _display(value: Any, field_type: str, choices: list[Any]) -> str:
 
 
 def form_rows(application: Application, guide: Guide | None) -> list[dict[str, Any]]:
-    """The one form as label / shown value / items, ID and phone numbers masked."""
+    """The one form as label / shown value / items / source, ID and phone numbers masked."""
     data = json.loads(application.form_data or "{}")
+    sources = field_sources_of(application)
     rows = []
     seen = set()
     for spec in guide.form if guide else []:
@@ -221,6 +224,7 @@ def form_rows(application: Application, guide: Guide | None) -> list[dict[str, A
                 "value": _display(data[spec.element], spec.type, spec.choices),
                 "items": spec.items,
                 "masked": spec.type in MASKERS,
+                "source": sources.get(spec.element),
             }
         )
     for element, value in data.items():  # fields no longer in the guide: mask anything numeric
@@ -354,8 +358,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     if status not in {code for code, _label in QUEUE_FILTERS}:
         status = "open"
     query = request.GET.get("q", "").strip()
-    found: QuerySet[Application] = applications_for_staff(user).select_related(
-        "person", "enterprise", "one_thing"
+    found: QuerySet[Application] = (
+        applications_for_staff(user)
+        .select_related("person", "enterprise", "one_thing")
+        .defer(*LIST_DEFERRED, "person__phone")
     )
     if status == "open":
         found = found.filter(status__in=[AppState.SUBMITTED, AppState.CORRECTION])
@@ -364,7 +370,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         found = found.filter(status=status).order_by("-submitted_at")
     if query:
         found = found.filter(number__icontains=query)
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(found, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [QueueRow(a, application_deadline(a, today)) for a in page]
     return render(
@@ -641,8 +647,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if due not in {code for code, _label in DUE_FILTERS}:
         due = "all"
     today = timezone.localdate()
-    found = tasks_for_department_staff(user).select_related(
-        "application__person", "application__enterprise", "department__region"
+    found = (
+        tasks_for_department_staff(user)
+        .select_related("application__person", "application__enterprise", "department__region")
+        .defer(*(f"application__{name}" for name in LIST_DEFERRED), "application__person__phone")
     )
     if status in TASK_STATUS_SETS:
         found = found.filter(status__in=TASK_STATUS_SETS[status])
@@ -652,9 +660,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
         found = found.filter(due_date__lt=today, status__in=ACTIVE_TASKS)
     # the most pressing first: the earliest due date on top, undated last
     found = found.order_by(F("due_date").asc(nulls_last=True), "-released_at", "pk")
-    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(found, 50).get_page(request.GET.get("page"))
     rows = [{"task": t, "deadline": task_deadline(t, today)} for t in page]
-    active = tasks_for_department_staff(user).filter(status__in=ACTIVE_TASKS)
+    counts = (
+        tasks_for_department_staff(user)
+        .filter(status__in=ACTIVE_TASKS)
+        .aggregate(
+            todo=Count("pk"),
+            today=Count("pk", filter=Q(due_date=today)),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+        )
+    )
     return render(
         request,
         "cases/staff/inbox.html",
@@ -665,11 +681,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "due": due,
             "status_filters": TASK_STATUS_FILTERS,
             "due_filters": DUE_FILTERS,
-            "counts": {
-                "todo": active.count(),
-                "today": active.filter(due_date=today).count(),
-                "overdue": active.filter(due_date__lt=today).count(),
-            },
+            "counts": counts,
             "today": today,
         },
     )

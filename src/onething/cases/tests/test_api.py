@@ -119,3 +119,27 @@ def test_applicant_sees_a_plain_timeline_and_others_see_nothing(client, submitte
     assert mine.json()["timeline"][0]["what"] == "您的申请已提交"
     theirs = client.get(f"/api/v1/applications/{submitted}", headers=bearer(user("lisi")))
     assert theirs.status_code == 404
+
+
+def test_the_task_list_comes_in_pages_of_a_bounded_size(client, submitted, user):
+    client.post(f"/api/v1/applications/{submitted}/accept", headers=bearer(user("coord")))
+    _, secret = department_system_token_create(
+        department=department("321183", "health"), name="卫健系统"
+    )
+    system = {"Authorization": f"Bearer {secret}"}
+    every = client.get("/api/v1/tasks", headers=system).json()
+    assert len(every) >= 2
+    first = client.get("/api/v1/tasks", {"limit": 1}, headers=system).json()
+    second = client.get("/api/v1/tasks", {"limit": 1, "offset": 1}, headers=system).json()
+    assert [t["id"] for t in first + second] == [t["id"] for t in every[:2]]
+    too_many = client.get("/api/v1/tasks", {"limit": 201}, headers=system)
+    assert too_many.status_code == 422 and too_many.json()["message_en"]
+
+
+def test_my_applications_come_in_pages(client, submitted, user):
+    mine = bearer(user("zhangsan"))
+    assert [a["number"] for a in client.get("/api/v1/applications", headers=mine).json()] == [
+        submitted
+    ]
+    assert client.get("/api/v1/applications", {"offset": 1}, headers=mine).json() == []
+    assert client.get("/api/v1/applications", {"limit": 0}, headers=mine).status_code == 422
