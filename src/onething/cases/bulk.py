@@ -179,13 +179,16 @@ class Loader:
     On PostgreSQL the secondary indexes of the big tables (those not behind a primary key or
     unique constraint) are dropped for the load and built again at the end, from their own
     definitions: one sort per index instead of millions of random insertions.
+
+    Called inside a transaction (the tests), everything goes through the caller's connection in
+    that transaction instead: a second connection would wait on its locks and commit apart.
     """
 
     def __init__(self, models_: Sequence[type[models.Model]] = ()) -> None:
         self.error: BaseException | None = None
         self.thread: threading.Thread | None = None
         self.indexes: list[tuple[str, str]] = []
-        if connection.vendor == "postgresql":
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
             self._drop_indexes([m._meta.db_table for m in models_])
             self.queue: queue.Queue[list[tuple[Table, list[Sequence[Any]]]] | None]
             self.queue = queue.Queue(maxsize=2)
