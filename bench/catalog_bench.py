@@ -15,12 +15,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from measure import percentiles
 
 QUERIES = [
     "生孩子",
@@ -75,11 +76,6 @@ def timed(calls: list[Callable[[], object]], rounds: int) -> list[float]:
             call()
             samples.append((time.perf_counter() - begin) * 1000)
     return samples
-
-
-def percentiles(samples: list[float]) -> tuple[float, float, float]:
-    cuts = statistics.quantiles(samples, n=100, method="inclusive")
-    return cuts[49], cuts[94], cuts[98]
 
 
 def main() -> None:

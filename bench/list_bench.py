@@ -37,30 +37,19 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from measure import children, percentiles, rss_mb
+from measure import admin, children, percentiles, postgres_server, rss_mb, with_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 100
 
 
 def server_url() -> str:
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    if not url.startswith(("postgres://", "postgresql://")):
+    url = postgres_server()
+    if url is None:
         raise SystemExit("bench/list_bench.py needs PostgreSQL ($DATABASE_URL postgres://…)")
     return url
-
-
-def with_database(url: str, name: str) -> str:
-    parts = urlsplit(url)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
-
-
-def admin(url: str, sql: str) -> None:
-    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
-        conn.execute(sql)
 
 
 def django_env(database_url: str) -> dict[str, str]:

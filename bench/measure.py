@@ -1,10 +1,17 @@
-"""What the benchmarks share: latency percentiles and the memory of running processes."""
+"""What the benchmarks share: latency percentiles, the memory of running processes, and
+throwaway PostgreSQL databases."""
 
 from __future__ import annotations
 
+import os
+import socket
 import statistics
 import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
@@ -34,3 +41,44 @@ def children(pid: int) -> list[int]:
 def tree_rss_mb(pid: int) -> float:
     """A process and its children (gunicorn's master and workers) together."""
     return sum(rss_mb(each) for each in [pid, *children(pid)])
+
+
+# PostgreSQL databases of a benchmark run --------------------------------------------------------
+
+DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def postgres_server() -> str | None:
+    """The PostgreSQL server to bench on: $DATABASE_URL when it names one, else the local
+    server when it answers; None when there is none (the caller falls back or stops)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        return url
+    if url:
+        return None  # an explicit non-PostgreSQL database (sqlite://…)
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        return DEFAULT_SERVER if probe.connect_ex(("127.0.0.1", 5432)) == 0 else None
+
+
+def with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, f"/{name}", parts.query, parts.fragment))
+
+
+def admin(url: str, sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@contextmanager
+def throwaway_database(server: str, prefix: str) -> Iterator[str]:
+    """A new, empty database on ``server`` for the run, dropped at the end; yields its URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield with_database(server, name)
+    finally:
+        admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

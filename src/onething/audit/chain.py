@@ -44,6 +44,35 @@ def event_hash(prev_hash: str, event: Event) -> str:
     return sm3_hex((prev_hash + canonical(event)).encode())
 
 
+def _build(
+    application: Any,
+    *,
+    seq: int,
+    prev_hash: str,
+    kind: str,
+    actor: Any,
+    channel: str,
+    reason: str,
+    data: dict[str, Any] | None,
+    task: Any,
+) -> Event:
+    event = Event(
+        application=application,
+        seq=seq,
+        kind=kind,
+        task=task,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=str(actor) if actor is not None else "系统",
+        channel=channel,
+        reason=reason,
+        data=data or {},
+        at=timezone.now().replace(microsecond=0),
+        prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event.prev_hash, event)
+    return event
+
+
 def event_append(
     *,
     application: Any,
@@ -55,23 +84,58 @@ def event_append(
     task: Any = None,
 ) -> Event:
     assert transaction.get_connection().in_atomic_block, "append events inside the change"
-    last = Event.objects.filter(application=application).order_by("-seq").first()
-    event = Event(
-        application=application,
-        seq=(last.seq + 1) if last else 1,
+    last = (
+        Event.objects.filter(application=application)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    event = _build(
+        application,
+        seq=last[0] + 1 if last else 1,
+        prev_hash=last[1] if last else GENESIS,
         kind=kind,
-        task=task,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=str(actor) if actor is not None else "系统",
+        actor=actor,
         channel=channel,
         reason=reason,
-        data=data or {},
-        at=timezone.now().replace(microsecond=0),
-        prev_hash=last.hash if last else GENESIS,
+        data=data,
+        task=task,
     )
-    event.hash = event_hash(event.prev_hash, event)
     event.save()
     type(application).objects.filter(pk=application.pk).update(timeline_head=event.hash)
+    application.timeline_head = event.hash
+    return event
+
+
+def event_first(
+    *,
+    application: Any,
+    kind: str,
+    actor: Any,
+    channel: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Event:
+    """The first event of an application inserted in this same transaction: #1 after the
+    genesis hash, without looking for earlier events (there are none, and the unique
+    (application, seq) constraint refuses a second #1 whatever happens).
+
+    Sets ``application.timeline_head`` on the instance only: the caller saves it with the
+    application row before the transaction commits (one UPDATE instead of two).
+    """
+    assert transaction.get_connection().in_atomic_block, "append events inside the change"
+    event = _build(
+        application,
+        seq=1,
+        prev_hash=GENESIS,
+        kind=kind,
+        actor=actor,
+        channel=channel,
+        reason=reason,
+        data=data,
+        task=None,
+    )
+    event.save(force_insert=True)
     application.timeline_head = event.hash
     return event
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,9 +20,10 @@ from django.utils import timezone
 
 from onething.accounts.models import Enterprise, Person, StaffRole, User
 from onething.accounts.selectors import agent_may_act_for, department_require, staff_scope
-from onething.audit.chain import event_append
-from onething.catalog.guide import Guide, compute_guide
+from onething.audit.chain import event_append, event_first
+from onething.catalog.guide import Guide, compute_guide, compute_guide_cached
 from onething.catalog.models import OneThingVersion
+from onething.catalog.selectors import version_current_cached
 from onething.certificates.delivery import delivery_prepare
 from onething.certificates.selectors import certificate_types_held
 from onething.certificates.services import certificates_issue_for_task
@@ -45,6 +46,14 @@ class Upload:
     material: str
     filename: str
     data: bytes
+    _sm3: str = field(default="", init=False, repr=False, compare=False)
+
+    @property
+    def sm3(self) -> str:
+        """The file's SM3 digest, computed once (idempotency digest and stored digest)."""
+        if not self._sm3:
+            self._sm3 = sm3_hex(self.data)
+        return self._sm3
 
 
 @dataclass
@@ -68,7 +77,7 @@ class Submission:
             "form": self.form,
             "certificates": self.certificates,
             "delivery": self.delivery,
-            "uploads": [(u.material, sm3_hex(u.data)) for u in self.uploads],
+            "uploads": [(u.material, u.sm3) for u in self.uploads],
         }
         return sm3_hex(json.dumps(body, sort_keys=True, ensure_ascii=False).encode())
 
@@ -130,7 +139,7 @@ def _applicant_for(
                 message_en="You are not an authorised operator of it.",
             )
         return None, enterprise, Channel.WEB
-    own = Person.objects.filter(user=actor).first()
+    own = Person.objects.filter(user=actor).select_related("household_region__parent").first()
     if on_behalf_of is None or on_behalf_of == own:
         if own is None:
             raise PermissionDenied(
@@ -188,25 +197,27 @@ def application_submit_once(
     enterprise: Enterprise | None = None,
     hall: Hall | None = None,
     channel: str | None = None,
+    on_stored: Callable[[Application], object] | None = None,
 ) -> tuple[Application, bool]:
     """Check and store one submission; the same idempotency key returns the same application.
 
-    Returns the application and whether this call created it (False for a replay).
+    ``on_stored`` runs inside the transaction that stores a new application (not on a replay),
+    so what it writes (where each form value came from) commits with the application or not at
+    all. Returns the application and whether this call created it (False for a replay).
     """
     digest = submission.digest()
     if idempotency_key:
         existing = _replayed(actor, idempotency_key, digest)
         if existing is not None:
             return existing, False
-    from onething.catalog.selectors import version_current
-
-    version = version_current(submission.one_thing)
+    version = version_current_cached(submission.one_thing)
     person, firm, default_channel = _applicant_for(
         actor, on_behalf_of, enterprise, submission.one_thing
     )
     holder = person or firm
-    guide = compute_guide(
+    guide = compute_guide_cached(
         version.snapshot,
+        version_key=(version.pk, version.digest),
         version=version.number,
         answers=submission.answers,
         chosen=submission.items,
@@ -224,7 +235,8 @@ def application_submit_once(
             details={"problems": problems_dicts},
         )
     checked = [
-        (u, check_upload(u.filename, u.data, material=u.material)) for u in submission.uploads
+        (u, check_upload(u.filename, u.data, material=u.material, digest=u.sm3))
+        for u in submission.uploads
     ]
     try:
         stored = _store(
@@ -240,6 +252,7 @@ def application_submit_once(
             hall=hall,
             idempotency_key=idempotency_key,
             digest=digest,
+            on_stored=on_stored,
         )
     except IntegrityError:
         if idempotency_key:  # a concurrent retry with the same key won the race
@@ -298,6 +311,7 @@ def _store(
     hall: Hall | None,
     idempotency_key: str | None,
     digest: str,
+    on_stored: Callable[[Application], object] | None = None,
 ) -> Application:
     home = (
         _county(person.household_region if person else enterprise.region if enterprise else None)
@@ -322,25 +336,37 @@ def _store(
         submitted_at=now,
     )
     application.number = f"YJS{version.one_thing.region.code}{now:%Y%m%d}{application.pk:07d}"
-    application.save(update_fields=["number"])
-    for upload, checked_file in checked:
-        Material.objects.create(
-            application=application,
-            name=upload.material,
-            file=checked_file.content,
-            content_type=checked_file.content_type,
-            size=checked_file.size,
-            digest=checked_file.digest,
-        )
-    for name, number in submission.certificates.items():
-        Material.objects.create(application=application, name=name, certificate_ref=number)
+    Material.objects.bulk_create(
+        [
+            Material(
+                application=application,
+                name=upload.material,
+                file=checked_file.content,  # written to storage by the insert, before commit
+                content_type=checked_file.content_type,
+                size=checked_file.size,
+                digest=checked_file.digest,
+            )
+            for upload, checked_file in checked
+        ]
+        + [
+            Material(application=application, name=name, certificate_ref=number)
+            for name, number in submission.certificates.items()
+        ]
+    )
     if idempotency_key:
         SubmissionKey.objects.create(
             user=actor, key=idempotency_key, digest=digest, application=application
         )
-    _event(
-        application, "submitted", actor, channel=channel, data_items=[i.name for i in guide.items]
+    event_first(
+        application=application,
+        kind="submitted",
+        actor=actor,
+        channel=channel,
+        data={"data_items": [i.name for i in guide.items]},
     )
+    application.save(update_fields=["number", "timeline_head"])  # sets the chain head too
+    if on_stored is not None:
+        on_stored(application)
     return application
 
 

@@ -29,7 +29,11 @@ class CheckedUpload:
     digest: str
 
 
-def check_upload(name: str, data: bytes, *, material: str) -> CheckedUpload:
+def check_upload(
+    name: str, data: bytes, *, material: str, digest: str | None = None
+) -> CheckedUpload:
+    """Check one file and wrap it for storage. ``digest`` is the file's SM3 when the caller has
+    already computed it (a submission hashes each file once, for its idempotency digest)."""
     limit = int(getattr(settings, "ONETHING_UPLOAD_MAX_BYTES", MAX_BYTES))
     if len(data) > limit:
         raise ValidationFailed(
@@ -47,7 +51,7 @@ def check_upload(name: str, data: bytes, *, material: str) -> CheckedUpload:
         )
     for magic, content_type, extension in SIGNATURES:
         if data.startswith(magic):
-            digest = sm3_hex(data)
+            digest = digest or sm3_hex(data)
             return CheckedUpload(
                 ContentFile(data, name=f"{digest[:16]}.{extension}"),
                 content_type,

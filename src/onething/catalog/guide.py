@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import datetime as dt
 import graphlib
-from collections.abc import Iterable, Mapping
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -452,6 +454,60 @@ def compute_guide(
         official=snapshot.get("official_figures"),
         precedence=edges,
     )
+
+
+GUIDE_CACHE_SIZE = 512
+_guides: OrderedDict[Hashable, Guide] = OrderedDict()
+_guides_lock = threading.Lock()
+
+
+def compute_guide_cached(
+    snapshot: Mapping[str, Any],
+    *,
+    version_key: Hashable,
+    version: int = 0,
+    answers: Mapping[str, str] | None = None,
+    chosen: Iterable[str] | None = None,
+    held_results: Iterable[str] = (),
+    start: dt.date | None = None,
+) -> Guide:
+    """``compute_guide``, remembered per (version, answers, chosen items, held results, day).
+
+    ``version_key`` must name an immutable snapshot: a published ``OneThingVersion``'s pk (rows
+    are only ever inserted) together with its digest. The guide returned is shared between
+    requests of this process: read it, never change it. Errors (wrong answers, a choice that
+    breaks the rules) are not remembered; they are raised again each time.
+    """
+    answers = answers or {}
+    chosen_list = None if chosen is None else list(chosen)
+    held = frozenset(held_results)
+    begin = start or dt.date.today()  # noqa: DTZ011 - a calendar date, the caller's "today"
+    key = (
+        version_key,
+        version,
+        tuple(sorted((str(k), str(v)) for k, v in answers.items())),
+        None if chosen_list is None else tuple(chosen_list),
+        held,
+        begin,
+    )
+    with _guides_lock:
+        guide = _guides.get(key)
+        if guide is not None:
+            _guides.move_to_end(key)
+            return guide
+    guide = compute_guide(
+        snapshot,
+        version=version,
+        answers=answers,
+        chosen=chosen_list,
+        held_results=held,
+        start=begin,
+    )
+    with _guides_lock:
+        _guides[key] = guide
+        while len(_guides) > GUIDE_CACHE_SIZE:
+            _guides.popitem(last=False)
+    return guide
 
 
 def _due_date(start: dt.date, days: int) -> tuple[dt.date | None, str]:

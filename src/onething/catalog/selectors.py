@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import OrderedDict
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -71,9 +73,9 @@ def one_things_by_stage(
     return grouped
 
 
-def version_current(code: str) -> OneThingVersion:
-    """The latest published, not retired, version of a one-thing."""
-    version = (
+def _current_versions(code: str) -> QuerySet[OneThingVersion]:
+    """The published, not retired, versions of a one-thing, latest first."""
+    return (
         OneThingVersion.objects.filter(
             one_thing__code=code,
             one_thing__status=OneThing.Status.PUBLISHED,
@@ -81,8 +83,12 @@ def version_current(code: str) -> OneThingVersion:
         )
         .select_related("one_thing", "one_thing__region")
         .order_by("-number")
-        .first()
     )
+
+
+def version_current(code: str) -> OneThingVersion:
+    """The latest published, not retired, version of a one-thing."""
+    version = _current_versions(code).first()
     if version is None:
         raise NotFound(
             code="one_thing_not_found",
@@ -90,6 +96,24 @@ def version_current(code: str) -> OneThingVersion:
             message_en=f"There is no published one-thing with code {code}.",
         )
     return version
+
+
+def version_current_cached(code: str) -> OneThingVersion:
+    """``version_current`` without reading the snapshot from the database on every request.
+
+    Published versions are immutable (rows are only ever inserted), so each process keeps the
+    snapshots of the versions it has seen, keyed by pk and content digest.
+    """
+    version = _current_versions(code).defer("snapshot", "diff").first()
+    if version is None:
+        return version_current(code)  # raises the usual "not found"
+    version.snapshot = _snapshot(version.pk, version.digest)
+    return version
+
+
+@functools.lru_cache(maxsize=128)
+def _snapshot(pk: int, digest: str) -> dict[str, Any]:
+    return OneThingVersion.objects.values_list("snapshot", flat=True).get(pk=pk, digest=digest)
 
 
 def versions_current() -> list[OneThingVersion]:
