@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 ONETHING := $(BIN)/onething
 
-.PHONY: demo test install install-dev lint typecheck migrations-check pytest bench clean
+.PHONY: demo test install install-dev lint typecheck migrations-check pytest bench security audit fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,9 +52,42 @@ pytest: install-dev
 
 test: lint typecheck migrations-check pytest
 
+# Benchmarks (docs/benchmarks/): on a throwaway PostgreSQL database when one answers at
+# 127.0.0.1:5432 or $DATABASE_URL names one; the lists need PostgreSQL (a million applications,
+# about a quarter of an hour to load on two cores).
 bench: install-dev
 	$(BIN)/python bench/catalog_bench.py --write docs/benchmarks/catalog.md
-	$(BIN)/python bench/submit_bench.py --write docs/benchmarks/submit.md
+	$(BIN)/python bench/submit_bench.py --file-kb 200 --write docs/benchmarks/submit.md
+	$(BIN)/python bench/list_bench.py --write docs/benchmarks/lists.md
+
+# Static security checks and known vulnerabilities of the installed packages (docs/security.md).
+# Not part of `make test`: pip-audit asks PyPI's vulnerability data over the network.
+security: install-dev
+	$(BIN)/bandit -c pyproject.toml -r src --severity-level medium --confidence-level medium -q
+	$(MAKE) audit
+
+# A vulnerability found fails; the vulnerability service unreachable only warns.
+audit: install-dev
+	@out=$$(mktemp); rm -f $$out; \
+	if $(BIN)/pip-audit --local --skip-editable --progress-spinner off -f json -o $$out; then \
+	  echo "pip-audit: no known vulnerabilities"; rm -f $$out; \
+	elif [ -s $$out ]; then \
+	  echo "pip-audit: known vulnerabilities (see above)"; rm -f $$out; exit 1; \
+	else \
+	  echo "WARNING: pip-audit could not reach the vulnerability service; not checked"; \
+	fi
+
+# Coverage-guided fuzzing with atheris, bounded: FUZZ_RUNS inputs per harness.
+FUZZ_RUNS ?= 20000
+fuzz: install-dev
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[fuzz]'
+	@work=$$(mktemp -d); cp -r fuzz/corpus/. $$work/; \
+	$(BIN)/python fuzz/fuzz_uploads.py -atheris_runs=$(FUZZ_RUNS) -artifact_prefix=$$work/ && \
+	$(BIN)/python fuzz/fuzz_form.py -atheris_runs=$(FUZZ_RUNS) -artifact_prefix=$$work/ && \
+	$(BIN)/python fuzz/fuzz_catalog_loader.py -atheris_runs=$(FUZZ_RUNS) \
+	  -artifact_prefix=$$work/ $$work/catalog_loader; \
+	status=$$?; if [ $$status -eq 0 ]; then rm -rf $$work; else echo "crash inputs kept in $$work"; fi; \
+	exit $$status
 
 clean:
 	rm -rf $(VENV) var
