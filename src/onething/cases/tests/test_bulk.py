@@ -152,3 +152,12 @@ def test_the_command_reports_what_it_made(demo):
     call_command("bulk", applications=5, persons=3, stdout=out, verbosity=0)
     assert "5 applications" in out.getvalue()
     assert Application.objects.count() == 5
+
+
+def test_the_command_refuses_under_production_settings(demo, settings):
+    from django.core.management.base import CommandError
+
+    settings.SETTINGS_MODULE = "onething.settings.production"
+    with pytest.raises(CommandError, match="production"):
+        call_command("bulk", applications=5, persons=3, verbosity=0)
+    assert Application.objects.count() == 0

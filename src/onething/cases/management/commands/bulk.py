@@ -1,7 +1,10 @@
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+PRODUCTION = "onething.settings.production"
 
 
 class Command(BaseCommand):
@@ -18,6 +21,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from onething.cases.bulk import bulk_load
 
+        if settings.SETTINGS_MODULE == PRODUCTION:
+            raise CommandError(
+                "生产环境不能生成模拟办件和申请人 (generated applications and applicants are "
+                "for load tests only; refused under the production settings)."
+            )
         began = time.monotonic()
         total = options["applications"]
 
