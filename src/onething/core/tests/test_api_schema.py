@@ -64,6 +64,24 @@ def caller(path: str) -> str:
 EXAMPLES_PER_OPERATION = 10
 
 
+@pytest.fixture(autouse=True)
+def connections_kept_open():
+    """The WSGI application closes "obsolete" connections at the start and end of each request,
+    and a connection inside the test's transaction looks obsolete (autocommit is off): on
+    PostgreSQL that would close the test's own connection. Django's test client unhooks the
+    same handler for the same reason; schemathesis calls the WSGI application directly."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def tokens(catalog) -> dict[str, str]:
     load_demo()
