@@ -18,8 +18,8 @@ fixed time, one endpoint after the other:
 - POST /api/v1/applications: a 5-item 新生儿出生 application (the situation answers choose 5 of
   its 9 items; 24 form fields; the 6 required materials as small PDF files, base64 in the
   JSON body, which is the API's only upload form), bearer token, its own Idempotency-Key each
-  time, and the ``prefill_token`` a client gets from ``POST /api/v1/data/prefill/{code}``
-  beforehand (when the API offers it) so shared data is not read a second time;
+  time, and the ``prefill_token`` and registry values a client gets from
+  ``POST /api/v1/data/prefill/{code}`` beforehand, so shared data is not read a second time;
 - with ``--file-kb N``, the same submission again with every file padded to N KB.
 
 Each endpoint first gets ``--warmup`` seconds of untimed requests, so that every worker has
@@ -164,8 +164,9 @@ def start_server(
     raise SystemExit("gunicorn did not start")
 
 
-def prefill_token(port: int, token: str) -> str:
-    """What a client gets from the prefill endpoint before submitting ("" when there is none)."""
+def prefill(port: int, token: str) -> tuple[str, dict[str, str]]:
+    """What a client gets from the prefill endpoint before submitting: the sealed token and the
+    registries' values, which it submits as they are (a locked one may not be changed)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     conn.request(
         "POST",
@@ -177,8 +178,10 @@ def prefill_token(port: int, token: str) -> str:
     body = response.read()
     conn.close()
     if response.status != 200:
-        return ""
-    return str(json.loads(body).get("prefill_token", ""))
+        return "", {}
+    answer = json.loads(body)
+    values = {f["element"]: f["value"] for f in answer["fields"] if f["from_provider"]}
+    return str(answer.get("prefill_token", "")), values
 
 
 def padded(body: dict, kb: int) -> dict:
@@ -198,6 +201,7 @@ def drive(
     stop = time.monotonic() + seconds
     latencies: list[float] = []
     errors = 0
+    first_error: list[str] = []
     lock = threading.Lock()
 
     def client() -> None:
@@ -209,24 +213,28 @@ def drive(
             try:
                 conn.request("POST", path, body=body, headers={**headers, **extra})
                 response = conn.getresponse()
-                response.read()
+                answer = response.read()
                 ok = response.status == expect
-            except OSError:
+                failure = "" if ok else f"HTTP {response.status}: {answer[:300]!r}"
+            except OSError as exc:
                 conn.close()
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                ok = False
+                ok, failure = False, repr(exc)
             elapsed = (time.perf_counter() - begin) * 1000
             with lock:
                 if ok:
                     latencies.append(elapsed)
                 else:
                     errors += 1
+                    first_error[:] = first_error or [failure]
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    if first_error and errors * 100 > len(latencies):  # over 1% failed: not a measurement
+        raise SystemExit(f"{path}: {errors} requests failed; the first: {first_error[0]}")
     return len(latencies), latencies, errors, time.process_time() - cpu
 
 
@@ -286,9 +294,10 @@ def main() -> None:
         try:
             auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
             body = dict(prepared["body"])
-            sealed = prefill_token(args.port, token)
+            sealed, registered = prefill(args.port, token)
             if sealed:
                 body["prefill_token"] = sealed
+                body["form"] = {**body["form"], **registered}
 
             def run(name: str, path: str, raw: bytes, headers: dict[str, str], keyed: bool) -> dict:
                 def make() -> tuple[bytes, dict[str, str]]:
