@@ -70,9 +70,13 @@ class DatabaseUnavailableMiddleware:
                 error.as_dict(), status=503, json_dumps_params={"ensure_ascii": False}
             )
         else:
-            text = (
-                f"<p>{html.escape(error.message)}</p>"
+            text = (  # no template: rendering one may need the database that is down
+                '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+                '<meta name="viewport" content="width=device-width, initial-scale=1">'
+                "<title>系统暂时繁忙 · Briefly unavailable</title></head><body>"
+                f"<h1>系统暂时繁忙</h1><p>{html.escape(error.message)}</p>"
                 f'<p lang="en">{html.escape(error.message_en)}</p>'
+                '<p><a href="">重新打开本页 · Reload</a></p></body></html>'
             )
             response = HttpResponse(text, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = "5"
