@@ -490,11 +490,18 @@ def correction_answer(
             message="这份补正告知已经答复过了。",
             message_en="This correction notice has already been answered.",
         )
-    if (
-        application.person
-        and application.person.user_id not in (actor.pk, None)
-        and application.submitted_by_id != actor.pk
-    ):
+    # the applicant: who submitted it, the person (if they have an account), the enterprise's
+    # operators — never other staff who can see the case, even when the person has no account
+    applicants = {application.submitted_by_id}
+    if application.person is not None and application.person.user_id is not None:
+        applicants.add(application.person.user_id)
+    if application.enterprise is not None:
+        applicants.update(
+            application.enterprise.operators.filter(revoked_at__isnull=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    if actor.pk not in applicants:
         raise PermissionDenied(
             code="not_applicant",
             message="只有申请人可以补正。",

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from onething.accounts.models import EnterpriseOperator, Person, StaffRole, User
 from onething.accounts.selectors import person_for_user, staff_scope
@@ -116,8 +116,15 @@ def objections_visible_to(user: User) -> QuerySet[DataObjection]:
     scope = staff_scope(user)
     if not scope.grants:
         return DataObjection.objects.none()
+    # the region's objections for supervisors only: hotline agents and catalog editors (also
+    # region roles elsewhere) see those of their own department, like everyone else
+    condition = scope.department_filter(StaffRole.SUPERVISOR, prefix="department__")
+    if not scope.is_platform_admin:
+        for grant in scope.grants:
+            if grant.role != StaffRole.SUPERVISOR:
+                condition |= Q(department_id=grant.department_id)
     return (
-        DataObjection.objects.filter(scope.department_filter(prefix="department__"))
+        DataObjection.objects.filter(condition)
         .select_related("department", "applicant", "resolved_by")
         .order_by("-created_at")
     )

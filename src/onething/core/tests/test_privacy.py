@@ -1,18 +1,32 @@
-"""Personal numbers are never stored or logged in clear, and production settings pass
+"""Personal numbers are never stored, logged or shown in clear, and production settings pass
 Django's deployment checks."""
 
+import io
 import logging
 import os
 import re
 import subprocess
 import sys
+import zipfile
 
+import pytest
 from django.apps import apps
 from django.db import connection
 
 from onething.accounts.demo import load_demo
 from onething.accounts.models import Person
-from onething.core.masking import MaskPIIFilter
+from onething.core.masking import MaskPIIFilter, mask_id_number, mask_phone
+from onething.core.tests.permission_matrix import (
+    ADMIN_PAGES,
+    ANONYMOUS,
+    PAGES,
+    Response,
+    build_world,
+    clients,
+    open_page,
+    pin_clock,
+)
+from onething.datahub import demo as datahub_demo
 
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[0-9Xx](?![0-9A-Za-z])")
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
@@ -88,3 +102,91 @@ def test_production_refuses_to_start_without_keys():
         check=False,
     )
     assert result.returncode != 0 and "must be set in production" in result.stderr
+
+
+# ---------------------------------------------------------------- what the pages show
+
+
+@pytest.fixture
+def world(catalog, monkeypatch):
+    pin_clock(monkeypatch)
+    return build_world()
+
+
+def _text_of(response: Response) -> str:
+    """What a person reading the answer sees: the page, a PDF's text, a workbook's cells."""
+    streamed = response.streaming  # files (materials, evidence) are streamed
+    data = b"".join(response.streaming_content) if streamed else response.content
+    kind = response.get("Content-Type", "")
+    if data.startswith(b"%PDF"):
+        from pypdf import PdfReader
+
+        try:
+            pages = PdfReader(io.BytesIO(data)).pages
+            text = "\n".join(page.extract_text() or "" for page in pages)
+        except Exception:  # the uploaded test files are tiny, not quite valid PDFs
+            text = ""
+        return text + data.decode("latin-1")
+    if data.startswith(b"PK"):  # .xlsx
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "\n".join(archive.read(n).decode("utf-8", "replace") for n in archive.namelist())
+    assert kind.startswith(("text/", "application/json", "image/")) or not data, kind
+    return data.decode("utf-8", "replace")
+
+
+def _household(user) -> set[str]:
+    """The user's own numbers and those of their household in the population register."""
+    person = Person.objects.filter(user=user).first() if user is not None else None
+    if person is None:
+        return set()
+    households = {row[4] for row in datahub_demo.PEOPLE if row[0] == person.id_number}
+    family = {row[0] for row in datahub_demo.PEOPLE if row[4] in households}
+    return {person.id_number, person.phone} | family
+
+
+INPUT_VALUE = re.compile(r'(<input\b[^>]*\bvalue=")([^"]*)(")')
+
+
+def _without_own_form_values(html: str, own: set[str]) -> str:
+    """The one place numbers go out in clear: the applicant's own application form, prefilled
+    with their own (and their household's, from the register) numbers as the values of its
+    inputs, for them to submit. Nowhere else on that page, and never anyone else's."""
+    return INPUT_VALUE.sub(
+        lambda m: m.group(1) + ("" if m.group(2) in own else m.group(2)) + m.group(3), html
+    )
+
+
+def test_no_page_shows_a_clear_id_or_phone_number(world):
+    """Every page the permission matrix opens, as every user allowed to open it (the public
+    ones also signed out): ID and phone numbers only ever masked (3211**********1238)."""
+    people = list(Person.objects.all())
+    numbers = {p.id_number for p in people} | {p.phone for p in people if p.phone}
+    # the family members the registers know (prefill shows them): no account, same rule
+    numbers |= {row[0] for row in datahub_demo.PEOPLE} | {datahub_demo.ZHOU_DEMING}
+    assert len(numbers) >= 14  # 5 people (ID, phone), 4 more in the register
+    shown: list[str] = []
+    masked_seen = set()
+    masked = {mask_id_number(n) for n in numbers if len(n) == 18} | {
+        mask_phone(n) for n in numbers if len(n) == 11
+    }
+    opened = 0
+    for name, client in clients(world).items():
+        for page in [*PAGES, *ADMIN_PAGES]:
+            if name not in page.allowed:
+                continue
+            response, _changed = open_page(client, world, page)
+            assert not isinstance(response, Exception), (page.key, name, response)
+            text = _text_of(response)
+            if page.name == "cases:apply":
+                text = _without_own_form_values(text, _household(world.users.get(name)))
+            opened += 1
+            shown += [f"{page.key} as {name}: {n}" for n in numbers if n in text]
+            masked_seen |= {m for m in masked if m in text}
+            if page.signs_out and name != ANONYMOUS:
+                client.force_login(world.users[name])
+    assert not shown, "clear numbers shown:\n" + "\n".join(shown)
+    assert opened > 300
+    # the scan would have seen them: the masked forms are there
+    zhangsan = Person.objects.get(user__username="zhangsan")
+    assert mask_id_number(zhangsan.id_number) in masked_seen
+    assert mask_phone(zhangsan.phone) in masked_seen
