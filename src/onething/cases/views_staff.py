@@ -33,7 +33,7 @@ from onething.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from onething.core.masking import mask_id_number, mask_phone
+from onething.core.masking import MASK_BY_TYPE, mask_for_type, mask_id_number
 from onething.core.views import forbidden, not_found
 from onething.core.workdays import WorkCalendarUnknown, add_working_days
 from onething.datahub.selectors import field_sources_of
@@ -64,7 +64,6 @@ QUEUE_ROLES = (StaffRole.WINDOW_CLERK, StaffRole.COORDINATOR, StaffRole.SUPERVIS
 INBOX_ROLES = (StaffRole.APPROVER, StaffRole.DEPARTMENT_SYSTEM)
 # 行政许可法 §32: a window accepts, refuses or asks for all corrections within five working days.
 PREREVIEW_WORKDAYS = 5
-MASKERS = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_id_number}
 ACTIVE_TASKS = (TaskState.RELEASED, TaskState.CLAIMED)
 LEVEL_LABELS = {"red": gettext_lazy("已超期"), "yellow": gettext_lazy("即将到期")}
 
@@ -199,9 +198,8 @@ def _display(value: Any, field_type: str, choices: list[Any]) -> str:
     text = "" if value is None else str(value)
     if not text:
         return "—"
-    mask = MASKERS.get(field_type)
-    if mask is not None:
-        return mask(text)
+    if field_type in MASK_BY_TYPE:
+        return mask_for_type(text, field_type)
     for choice in choices:
         if isinstance(choice, dict) and str(choice.get("value")) == text:
             return str(choice.get("label", text))
@@ -223,7 +221,7 @@ def form_rows(application: Application, guide: Guide | None) -> list[dict[str, A
                 "label": spec.label,
                 "value": _display(data[spec.element], spec.type, spec.choices),
                 "items": spec.items,
-                "masked": spec.type in MASKERS,
+                "masked": spec.type in MASK_BY_TYPE,
                 "source": sources.get(spec.element),
             }
         )

@@ -42,3 +42,13 @@ class MaskPIIFilter(logging.Filter):
         if masked != message:
             record.msg, record.args = masked, None
         return True
+
+
+# data element type → how its values are shown (catalog.DataElement.Type)
+MASK_BY_TYPE = {"id_number": mask_id_number, "phone": mask_phone, "bank_account": mask_id_number}
+
+
+def mask_for_type(value: str, element_type: str) -> str:
+    """A form value as it may be shown: ID, phone and bank numbers masked, the rest as is."""
+    mask = MASK_BY_TYPE.get(element_type)
+    return mask(value) if mask is not None and value else value

@@ -24,6 +24,7 @@ from onething.accounts.selectors import person_for_user
 from onething.cases.selectors import application_get
 from onething.catalog.models import DataElement
 from onething.core.errors import NotFound, PermissionDenied, ValidationFailed
+from onething.core.masking import mask_for_type
 
 from .models import DataObjection
 from .registry import register
@@ -200,12 +201,18 @@ def application_sources(request: HttpRequest, number: str) -> list[FieldSourceOu
     application = application_get(user, number)
     data = json.loads(application.form_data or "{}")
     sources = field_sources_of(application)
-    labels = _labels(sources)
+    elements = {
+        code: (name, kind)
+        for code, name, kind in DataElement.objects.filter(code__in=list(sources)).values_list(
+            "code", "name", "type"
+        )
+    }
     return [
         FieldSourceOut(
             element=s.element,
-            label=labels.get(s.element, s.element),
-            value=str(data.get(s.element, "")),
+            label=elements.get(s.element, (s.element, ""))[0],
+            # ID and phone numbers masked, as on every page (the applicant's too)
+            value=mask_for_type(str(data.get(s.element, "")), elements.get(s.element, ("", ""))[1]),
             from_provider=s.from_provider,
             provider=s.provider,
             source=s.source_label,

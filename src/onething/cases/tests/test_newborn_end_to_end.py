@@ -125,6 +125,9 @@ def test_newborn_end_to_end_through_the_api(api, demo, user, make_staff):
     assert sources["mother_name"]["source"] == "人口库（句容市公安局）"
     assert sources["child_birth_weight"]["provider"] == "birth_record"
     assert sources["applicant_phone"]["source"] == "申请人填写"
+    # numbers masked in the API as on the pages
+    assert sources["applicant_phone"]["value"] == "138****5678"
+    assert sources["mother_id_number"]["value"].count("*") == 10
     reads = api("get", "/api/v1/data/access-log", me).json()
     assert {r["provider"] for r in reads} >= {"population", "birth_record"}
     assert all(r["application"] == number for r in reads)
