@@ -16,3 +16,15 @@ def not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 def forbidden(request: HttpRequest, error: DomainError) -> HttpResponse:
     return problem(request, error, 403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form posted without its security token (an old tab, a page from another site): a
+    plain page saying what to do, in the site's layout (``CSRF_FAILURE_VIEW``)."""
+    error = DomainError(
+        code="csrf_failed",
+        message="页面已过期或来源无法确认，为保护您的信息，本次提交未被受理。请刷新页面后重新提交。",
+        message_en="The page has expired or its origin could not be confirmed, so nothing was "
+        "submitted. Reload the page and submit again.",
+    )
+    return problem(request, error, 403)

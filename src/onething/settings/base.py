@@ -184,6 +184,9 @@ ONETHING_API_TOKEN_HOURS = int(env("ONETHING_API_TOKEN_HOURS", "12") or 12)
 # 好差评: working days to rectify a bad rating (国办发〔2019〕51号; local rules vary)
 ONETHING_RECTIFICATION_DAYS = int(env("ONETHING_RECTIFICATION_DAYS", "15") or 15)
 
+# a form posted without its CSRF token gets the site's own page, in Chinese and English
+CSRF_FAILURE_VIEW = "onething.core.views.csrf_failure"
+
 # A background task RUNNING longer than this was left by a killed worker: the sweeper requeues it
 ONETHING_TASK_STALE_SECONDS = int(env("ONETHING_TASK_STALE_SECONDS", "900") or 900)
 
