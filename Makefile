@@ -46,9 +46,12 @@ typecheck: install-dev
 migrations-check: install-dev
 	DJANGO_SETTINGS_MODULE=onething.settings.test $(ONETHING) makemigrations --check --dry-run
 
+# Two worker processes (pytest-xdist): the tests wait on the database and the browser as much
+# as on the CPU. PYTEST_WORKERS=0 runs them in this process.
+PYTEST_WORKERS ?= 2
 pytest: install-dev
 	$(ONETHING) i18n compile
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint typecheck migrations-check pytest
 
