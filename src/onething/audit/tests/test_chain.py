@@ -47,3 +47,42 @@ def test_verification_finds_altered_and_deleted_events(application, applicant):
     assert verify_application(application) == []
     Event.objects.filter(application=application, seq=2).delete()
     assert any("deleted" in p for p in verify_application(application))
+
+
+def test_verification_finds_an_inserted_event_even_with_a_valid_hash_of_its_own(
+    application, applicant
+):
+    """Someone with write access splices an event in and renumbers the rest: the forged event's
+    own hash is right, but the next one no longer points at it."""
+    from onething.audit.chain import event_hash
+
+    with transaction.atomic():
+        event_append(application=application, kind="note", actor=applicant, channel="web")
+    first = Event.objects.get(application=application, seq=1)
+    Event.objects.filter(application=application, seq=2).update(seq=3)
+    forged = Event(
+        application=application,
+        seq=2,
+        kind="accepted",
+        actor=None,
+        actor_name="",
+        channel="web",
+        reason="",
+        data={},
+        at=first.at,
+        prev_hash=first.hash,
+    )
+    forged.hash = event_hash(forged.prev_hash, forged)
+    forged.save()
+    problems = verify_application(application)
+    assert any("#3" in p and "chain broken" in p for p in problems), problems
+
+
+def test_the_command_fails_when_a_chain_is_broken(application, applicant):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("audit", "verify", verbosity=0)  # intact
+    Event.objects.filter(application=application, seq=1).update(reason="changed")
+    with pytest.raises(CommandError, match="problems found"):
+        call_command("audit", "verify", verbosity=0)
