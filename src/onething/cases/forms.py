@@ -22,6 +22,7 @@ from onething.accounts.models import Person
 from onething.catalog.guide import FieldInGuide, MaterialInGuide
 from onething.core.crypto import DecryptionError, hmac_sm3_hex, sm4_decrypt, sm4_encrypt
 from onething.core.errors import ValidationFailed
+from onething.core.masking import MASK_BY_TYPE, mask_for_type
 
 from .models import Delivery
 from .services import Upload
@@ -56,6 +57,15 @@ class FieldRow:
     @property
     def name(self) -> str:
         return FIELD_PREFIX + self.element
+
+    @property
+    def shown_masked(self) -> str:
+        """A locked ID, phone or bank number as the page shows it (3211**********2647); the
+        clear number is not sent to the browser at all: the server fills a locked value in
+        from the register (``datahub.services.prefill_settle``). Empty for every other row."""
+        if not self.locked or self.type not in MASK_BY_TYPE:
+            return ""
+        return mask_for_type(self.value, self.type)
 
     @property
     def html_id(self) -> str:

@@ -38,7 +38,7 @@ def fill_the_rest(page, guide) -> None:
 
     values = valid_form(guide)
     for spec in guide.form:
-        target = page.locator(f'[name="f.{spec.element}"]').last
+        target = page.locator(f"#f-{spec.element}")
         if target.input_value():
             continue
         if spec.type == "enum" and spec.choices:
