@@ -22,7 +22,15 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "channel", "read_at"])]
+        indexes = [
+            models.Index(fields=["recipient", "channel", "read_at"]),
+            # the sweeper's look for messages whose task was lost (notify.resend_unsent)
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True, error=""),
+                name="message_unsent",
+            ),
+        ]
         verbose_name = _("消息")
         verbose_name_plural = _("消息")
 

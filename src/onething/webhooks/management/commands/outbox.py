@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,6 +28,7 @@ from onething.webhooks.delivery import retry_failed, sweep_due
 from onething.webhooks.models import OutboxMessage
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+RECOVERY_EVERY = 30.0  # seconds between looks for tasks and messages a dead process left
 
 
 class Command(SubcommandCommand):
@@ -84,12 +86,16 @@ def sweep_loop(
     limit: int,
     report: Callable[[dict[str, int]], None],
 ) -> None:
-    """Sweep, then wait ``interval`` seconds (or until ``stop``), until ``stop`` is set."""
+    """Sweep, then wait ``interval`` seconds (or until ``stop``), until ``stop`` is set; look for
+    lost work every ``RECOVERY_EVERY`` seconds (its grace periods are minutes, not seconds)."""
+    recovered_at = -RECOVERY_EVERY
     while not stop.is_set():
         if not connection.in_atomic_block:  # a long-lived process: drop stale connections
             close_old_connections()
         report(sweep_due(limit=limit))
-        recover_lost_work()
+        if time.monotonic() - recovered_at >= RECOVERY_EVERY:
+            recover_lost_work()
+            recovered_at = time.monotonic()
         stop.wait(interval)
 
 
