@@ -39,7 +39,15 @@ import uuid
 from pathlib import Path
 
 import psycopg
-from measure import admin, children, percentiles, postgres_server, rss_mb, with_database
+from measure import (
+    admin,
+    children,
+    percentiles,
+    postgres_server,
+    rss_mb,
+    wait_until_serving,
+    with_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 100
@@ -138,17 +146,8 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         + ["--log-level", "warning"],
         {**env, "ONETHING_WSGI_SETTINGS": "benchsite.settings"},
     )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/org/regions")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    wait_until_serving(server, port, timeout=60)
+    return server
 
 
 def drive(

@@ -82,3 +82,21 @@ def throwaway_database(server: str, prefix: str) -> Iterator[str]:
         yield with_database(server, name)
     finally:
         admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_until_serving(server: subprocess.Popen[bytes], port: int, *, timeout: float) -> None:
+    """Wait for the gunicorn just started to answer on ``port``; kill it and stop if it does not."""
+    import http.client
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/api/v1/org/regions")
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not start")

@@ -50,7 +50,13 @@ import uuid
 from contextlib import nullcontext
 from pathlib import Path
 
-from measure import percentiles, postgres_server, throwaway_database, tree_rss_mb
+from measure import (
+    percentiles,
+    postgres_server,
+    throwaway_database,
+    tree_rss_mb,
+    wait_until_serving,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,17 +157,8 @@ def start_server(
         env={**env, "ONETHING_WSGI_SETTINGS": "benchsite.settings"},
         cwd=ROOT,
     )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            conn.request("GET", "/api/v1/org/regions")
-            if conn.getresponse().status == 200:
-                return server
-        except OSError:
-            time.sleep(0.3)
-    server.kill()
-    raise SystemExit("gunicorn did not start")
+    wait_until_serving(server, port, timeout=30)
+    return server
 
 
 def prefill(port: int, token: str) -> tuple[str, dict[str, str]]:
