@@ -2,8 +2,10 @@ from __future__ import annotations
 
 import html
 import logging
+import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
@@ -41,6 +43,38 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
+        return response
+
+
+SESSION_SEEN_KEY = "_onething_seen"
+
+
+class SlidingSessionMiddleware:
+    """Move a signed-in session's expiry on when it is used, at most once a minute.
+
+    A session ends after ``SESSION_COOKIE_AGE`` (30 minutes) without use. Saving it on every
+    request (``SESSION_SAVE_EVERY_REQUEST``) would write its row on every page and API call;
+    this marks it for saving only when the last save is older than
+    ``ONETHING_SESSION_REFRESH_SECONDS`` (60). An idle session then ends between 29 and 30
+    minutes after its last use. Requests that do not use the session (no cookie, or an API call
+    signed by a token) are left alone.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.every = int(getattr(settings, "ONETHING_SESSION_REFRESH_SECONDS", 60))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None or not session.accessed:
+            return response  # no session cookie, or a request that did not use it
+        seen = int(session.get(SESSION_SEEN_KEY, 0))
+        if session.is_empty():  # expired, unknown or signed out: nothing to keep
+            return response
+        now = int(time.time())
+        if session.modified or now - seen >= self.every:
+            session[SESSION_SEEN_KEY] = now  # saved by SessionMiddleware with a new expiry
         return response
 
 

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "onething.core.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -155,7 +156,9 @@ STORAGES = {
 }
 
 SESSION_COOKIE_AGE = int(env("ONETHING_SESSION_AGE", str(30 * 60)) or 1800)
-SESSION_SAVE_EVERY_REQUEST = True
+# sliding expiry without a write per request: onething.core.middleware.SlidingSessionMiddleware
+SESSION_SAVE_EVERY_REQUEST = False
+ONETHING_SESSION_REFRESH_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

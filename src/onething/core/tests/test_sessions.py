@@ -1,8 +1,8 @@
 """Sessions, CSRF, sign-in throttling on the page, and the security headers.
 
 - a session idle for longer than ``SESSION_COOKIE_AGE`` (30 minutes) is over: the next request
-  is sent to the sign-in page; each request moves the expiry on (``SESSION_SAVE_EVERY_REQUEST``);
-  the tests move the session's stored expiry instead of waiting;
+  is sent to the sign-in page; use moves the expiry on, at most once a minute
+  (``SlidingSessionMiddleware``); the tests move the session's stored times instead of waiting;
 - a form posted without its CSRF token is refused (403, in Chinese); with it, it works;
 - sign-in throttling of the API is tested in ``accounts/tests/test_api.py``
   (``test_repeated_failures_are_throttled``); here the same limit on the sign-in page;
@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.conf import settings
@@ -26,6 +27,7 @@ from onething.accounts.demo import DEMO_PASSWORD, load_demo
 from onething.accounts.models import User
 from onething.accounts.services import token_issue
 from onething.accounts.throttle import MAX_FAILURES
+from onething.core.middleware import SESSION_SEEN_KEY
 
 
 @pytest.fixture
@@ -76,17 +78,46 @@ def test_a_session_idle_past_its_age_is_signed_out(client, demo, username, path)
     assert client.get("/api/v1/data/access-log").status_code == 401  # session auth, too
 
 
-def test_each_request_moves_the_expiry_on(client, demo):
+def _idle(client: Client, *, seconds: int) -> None:
+    """What ``seconds`` without a request leave in the session's row."""
+    session = client.session
+    session[SESSION_SEEN_KEY] = int(time.time()) - seconds
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - seconds)
+    )
+
+
+def test_use_moves_the_expiry_on(client, demo):
     client.force_login(User.objects.get(username="zhangsan"))
     client.get("/me/")
-    session = _session(client)
     # idle for 29 of the 30 minutes: still signed in, and the clock starts again
-    Session.objects.filter(pk=session.pk).update(
-        expire_date=timezone.now() + dt.timedelta(seconds=60)
-    )
+    _idle(client, seconds=29 * 60)
     assert client.get("/me/applications/").status_code == 200
     limit = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    assert _age(_session(client)) > limit - dt.timedelta(seconds=60)
+    assert _age(_session(client)) > limit - dt.timedelta(seconds=5)
+
+
+def test_the_session_is_written_at_most_once_a_minute(client, demo):
+    client.force_login(User.objects.get(username="zhangsan"))
+    client.get("/me/")
+    _idle(client, seconds=50)
+    before = _session(client)
+    assert client.get("/me/applications/").status_code == 200
+    after = _session(client)
+    assert (after.expire_date, after.session_data) == (before.expire_date, before.session_data)
+
+    _idle(client, seconds=61)
+    assert client.get("/me/applications/").status_code == 200
+    assert _age(_session(client)) > dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
+
+
+def test_an_expired_cookie_does_not_start_an_empty_session(client, demo):
+    client.force_login(User.objects.get(username="zhangsan"))
+    client.get("/me/")
+    Session.objects.all().update(expire_date=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get("/me/applications/").status_code == 302
+    assert not Session.objects.filter(expire_date__gt=timezone.now()).exists()
 
 
 def test_the_session_cookie_is_for_this_browser_session_only(client, demo):
