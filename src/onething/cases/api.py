@@ -18,9 +18,8 @@ from ninja import Field, Header, Query, Router, Schema, Status
 
 from onething.accounts.auth import bearer
 from onething.accounts.models import Enterprise, User
-from onething.accounts.selectors import person_for_user
 from onething.core.errors import ValidationFailed
-from onething.datahub.services import prefill_for_submission, provenance_record
+from onething.datahub.services import Settled, prefill_for_submission, provenance_record
 from onething.org.models import Department
 
 from .commitments import inspection_record, inspection_schedule, verification_record
@@ -34,6 +33,7 @@ from .selectors import (
     tasks_for_department_staff,
 )
 from .services import (
+    Applying,
     Submission,
     SubmissionRejected,
     Upload,
@@ -221,34 +221,38 @@ def submit(
                 message_en="No enterprise with this credit code.",
             )
     # shared data: a locked value is the register's; every value keeps where it came from
-    person = person_for_user(user)
-    settled = prefill_for_submission(
-        actor=user,
-        one_thing=payload.one_thing,
-        answers=payload.answers,
-        items=payload.items,
-        form=payload.form,
-        token=payload.prefill_token,
-        subject=enterprise or person,
-        person=person,
-    )
-    if settled.problems:
-        raise SubmissionRejected(
-            code="prefilled_value_locked",
-            message=f"申请表中有{len(settled.problems)}项以登记为准的信息被修改，请按登记的信息提交。",
-            message_en=f"{len(settled.problems)} registered values were changed; submit them "
-            "as registered (or leave them out) and raise a data objection if they are wrong.",
-            details={"problems": settled.problems},
+    settled: list[Settled] = []
+
+    def settle(applying: Applying) -> dict[str, Any]:
+        held = prefill_for_submission(
+            actor=user,
+            version=applying.version,
+            fields=list(applying.guide.form),
+            form=payload.form,
+            token=payload.prefill_token,
+            subject=applying.enterprise or applying.person,
+            person=applying.person,
         )
-    submission.form = settled.values
+        if held.problems:
+            raise SubmissionRejected(
+                code="prefilled_value_locked",
+                message=f"申请表中有{len(held.problems)}项以登记为准的信息被修改，请按登记的信息提交。",
+                message_en=f"{len(held.problems)} registered values were changed; submit them "
+                "as registered (or leave them out) and raise a data objection if they are wrong.",
+                details={"problems": held.problems},
+            )
+        settled.append(held)
+        return held.values
+
     application, created = application_submit_once(
         actor=user,
         submission=submission,
         idempotency_key=idempotency_key,
         channel="api",
         enterprise=enterprise,
+        settle=settle,
         on_stored=lambda stored: provenance_record(
-            application=stored, sources=settled.sources, filled=settled.filled
+            application=stored, sources=settled[0].sources, filled=settled[0].filled, fresh=True
         ),
     )
     return Status(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,16 @@ class Upload:
         if not self._sm3:
             self._sm3 = sm3_hex(self.data)
         return self._sm3
+
+
+@dataclass(frozen=True)
+class Applying:
+    """What a submission is held against, once found: given to ``settle``."""
+
+    version: OneThingVersion
+    guide: Guide
+    person: Person | None
+    enterprise: Enterprise | None
 
 
 @dataclass
@@ -197,13 +207,18 @@ def application_submit_once(
     enterprise: Enterprise | None = None,
     hall: Hall | None = None,
     channel: str | None = None,
+    settle: Callable[[Applying], Mapping[str, Any]] | None = None,
     on_stored: Callable[[Application], object] | None = None,
 ) -> tuple[Application, bool]:
     """Check and store one submission; the same idempotency key returns the same application.
 
-    ``on_stored`` runs inside the transaction that stores a new application (not on a replay),
-    so what it writes (where each form value came from) commits with the application or not at
-    all. Returns the application and whether this call created it (False for a replay).
+    ``settle``, given the version, guide and applicant found, returns the form values to check
+    and store instead of ``submission.form`` (the API holds them against shared data this way,
+    without finding the same things twice); it may raise ``SubmissionRejected``. The
+    idempotency digest is of the submission as handed in. ``on_stored`` runs inside the
+    transaction that stores a new application (not on a replay), so what it writes (where each
+    form value came from) commits with the application or not at all. Returns the application
+    and whether this call created it (False for a replay).
     """
     digest = submission.digest()
     if idempotency_key:
@@ -224,7 +239,11 @@ def application_submit_once(
         held_results=certificate_types_held(holder) if holder else (),
         start=timezone.localdate(),
     )
-    clean, problems = check_form(guide.form, submission.form, today=timezone.localdate())
+    values = submission.form
+    if settle is not None:
+        found = Applying(version=version, guide=guide, person=person, enterprise=firm)
+        values = dict(settle(found))
+    clean, problems = check_form(guide.form, values, today=timezone.localdate())
     problems_dicts = [p.as_dict() for p in problems] + _missing_materials(guide, submission)
     if problems_dicts:
         raise SubmissionRejected(

@@ -420,7 +420,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             on_behalf_of=principal,
             enterprise=enterprise_for(request, version) if principal is None else None,
             on_stored=lambda stored: provenance_record(
-                application=stored, sources=settled.sources, filled=filled
+                application=stored, sources=settled.sources, filled=filled, fresh=True
             ),
         )
     except SubmissionRejected as exc:

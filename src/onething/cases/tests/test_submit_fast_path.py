@@ -140,3 +140,75 @@ def test_a_fresh_201_says_what_a_later_read_says(client, api_body, user):
     assert created.json() == replay.json() == read.json()
     assert created.json()["tasks"] == [] and created.json()["open_correction"] is None
     assert [e["what"] for e in created.json()["timeline"]] == ["您的申请已提交"]
+
+
+def _prefilled(client, api_body, headers):
+    """What a client does first: the sealed prefill, and the registries' values as given."""
+    answer = client.post(
+        f"/api/v1/data/prefill/{NEWBORN}",
+        {"answers": FIVE_ITEMS},
+        content_type="application/json",
+        headers=headers,
+    ).json()
+    registered = {f["element"]: f["value"] for f in answer["fields"] if f["from_provider"]}
+    assert registered, "the demo registries filled nothing"
+    return {
+        **api_body,
+        "form": {**api_body["form"], **registered},
+        "prefill_token": answer["prefill_token"],
+    }
+
+
+def test_an_api_submission_finds_its_version_applicant_and_wallet_once(client, api_body, user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onething.accounts.services import token_issue
+    from onething.datahub.demo import load_datahub_demo
+    from onething.datahub.models import FieldSource
+
+    load_datahub_demo()
+    _, secret = token_issue(user=user("zhangsan"), name="test")
+    headers = {"Authorization": f"Bearer {secret}"}
+    body = _prefilled(client, api_body, headers)
+
+    with CaptureQueriesContext(connection) as queries:
+        created = client.post(
+            "/api/v1/applications",
+            body,
+            content_type="application/json",
+            headers={**headers, "Idempotency-Key": "once-1"},
+        )
+
+    assert created.status_code == 201, created.content
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    for table in ("catalog_onethingversion", "accounts_person", "certificates_certificate"):
+        assert sum(f'FROM "{table}"' in sql for sql in reads) == 1, table
+    assert not any('FROM "datahub_fieldsource"' in sql for sql in reads)
+    application = Application.objects.get(number=created.json()["number"])
+    assert FieldSource.objects.filter(application=application, locked=True).exists()
+
+
+def test_an_enterprise_not_operated_by_the_caller_is_refused_before_any_register_is_read(
+    client, api_body, user
+):
+    from onething.accounts.models import Enterprise
+    from onething.accounts.services import token_issue
+    from onething.datahub.demo import load_datahub_demo
+    from onething.datahub.models import DataAccess
+
+    load_datahub_demo()
+    firm = Enterprise.objects.exclude(operators__user__username="zhangsan").first()
+    assert firm is not None
+    _, secret = token_issue(user=user("zhangsan"), name="test")
+    reads_before = DataAccess.objects.count()
+
+    refused = client.post(
+        "/api/v1/applications",
+        {**api_body, "enterprise_credit_code": firm.credit_code},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "firm-1"},
+    )
+
+    assert refused.status_code == 403 and refused.json()["code"] == "not_enterprise_operator"
+    assert DataAccess.objects.count() == reads_before

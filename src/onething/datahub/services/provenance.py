@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from onething.accounts.models import Enterprise, Person, User
 from onething.cases.models import Application
 from onething.catalog.guide import FieldInGuide
+from onething.catalog.models import OneThingVersion
 from onething.core.crypto import DecryptionError, sm4_decrypt, sm4_encrypt
 
 from ..base import SubjectRef
@@ -181,9 +182,6 @@ def prefill_form(
     from onething.catalog.selectors import version_current_cached
     from onething.certificates.selectors import certificate_types_held
 
-    from ..selectors import lead_department
-    from .prefill import prefill
-
     version = version_current_cached(one_thing)
     guide = compute_guide_cached(
         version.snapshot,
@@ -195,12 +193,39 @@ def prefill_form(
         start=timezone.localdate(),
     )
     fields = list(guide.form)
+    return fields, prefill_fields(
+        actor=actor,
+        version=version,
+        fields=fields,
+        subject=subject,
+        person=person,
+        what=what,
+        sealed=sealed,
+    )
+
+
+def prefill_fields(
+    *,
+    actor: User,
+    version: OneThingVersion,
+    fields: list[FieldInGuide],
+    subject: Person | Enterprise | None,
+    person: Person | None,
+    what: str,
+    sealed: str = "",
+) -> dict[str, Prefilled]:
+    """``prefill_form`` for a form already computed from ``version``."""
+    from ..selectors import lead_department
+    from .prefill import prefill
+
     if subject is None or not any(f.prefill_source for f in fields):
-        return fields, {}
-    opened = prefill_open(sealed, actor=actor, form_key=api_form_key(one_thing, subject))
+        return {}
+    opened = prefill_open(
+        sealed, actor=actor, form_key=api_form_key(version.one_thing.code, subject)
+    )
     if opened is not None:
-        return fields, opened
-    filled = prefill(
+        return opened
+    return prefill(
         form_fields=fields,
         subject=subject,
         person=person,
@@ -208,27 +233,25 @@ def prefill_form(
         purpose=f"办理“{version.one_thing.name}”：{what}",
         actor=actor,
     )
-    return fields, filled
 
 
 def prefill_for_submission(
     *,
     actor: User,
-    one_thing: str,
-    answers: Mapping[str, str],
-    items: list[str] | None,
+    version: OneThingVersion,
+    fields: list[FieldInGuide],
     form: Mapping[str, Any],
     token: str,
     subject: Person | Enterprise | None,
     person: Person | None,
 ) -> Settled:
     """An API submission held against shared data: the client's sealed prefill when it is
-    valid, the registries read again when it is not."""
-    fields, filled = prefill_form(
+    valid, the registries read again when it is not. ``fields`` is the form of the guide the
+    submission is checked against (``cases.services.Applying``)."""
+    filled = prefill_fields(
         actor=actor,
-        one_thing=one_thing,
-        answers=answers,
-        items=items,
+        version=version,
+        fields=fields,
         subject=subject,
         person=person,
         what="提交时核对预填信息",
@@ -242,12 +265,14 @@ def provenance_record(
     application: Application,
     sources: Mapping[str, Prefilled],
     filled: Mapping[str, Prefilled] | None = None,
+    fresh: bool = False,
 ) -> int:
     """Keep where each value of ``application``'s form came from, and link the reads behind
     the form (``filled``: everything the registries returned for it) to the application.
-    Returns how many reads were linked. Recording twice changes nothing."""
+    Returns how many reads were linked. Recording twice changes nothing; ``fresh`` (an
+    application stored in this transaction, with no sources yet) skips looking for them."""
     stored = json.loads(application.form_data or "{}")
-    existing = set(application.field_sources.values_list("element", flat=True))
+    existing = set() if fresh else set(application.field_sources.values_list("element", flat=True))
     rows = []
     for element, p in sources.items():
         if element in existing or stored.get(element) in (None, ""):
