@@ -117,24 +117,23 @@ def api_body(demo):
     }
 
 
+def submit_through_api(client, body, headers, key):
+    return client.post(
+        "/api/v1/applications",
+        body,
+        content_type="application/json",
+        headers={**headers, "Idempotency-Key": key},
+    )
+
+
 def test_a_fresh_201_says_what_a_later_read_says(client, api_body, user):
     from onething.accounts.services import token_issue
 
     _, secret = token_issue(user=user("zhangsan"), name="test")
     headers = {"Authorization": f"Bearer {secret}"}
-    created = client.post(
-        "/api/v1/applications",
-        api_body,
-        content_type="application/json",
-        headers={**headers, "Idempotency-Key": "fresh-1"},
-    )
+    created = submit_through_api(client, api_body, headers, "fresh-1")
     assert created.status_code == 201, created.content
-    replay = client.post(
-        "/api/v1/applications",
-        api_body,
-        content_type="application/json",
-        headers={**headers, "Idempotency-Key": "fresh-1"},
-    )
+    replay = submit_through_api(client, api_body, headers, "fresh-1")
     read = client.get(f"/api/v1/applications/{created.json()['number']}", headers=headers)
     assert replay.status_code == 200
     assert created.json() == replay.json() == read.json()
@@ -173,12 +172,7 @@ def test_an_api_submission_finds_its_version_applicant_and_wallet_once(client, a
     body = _prefilled(client, api_body, headers)
 
     with CaptureQueriesContext(connection) as queries:
-        created = client.post(
-            "/api/v1/applications",
-            body,
-            content_type="application/json",
-            headers={**headers, "Idempotency-Key": "once-1"},
-        )
+        created = submit_through_api(client, body, headers, "once-1")
 
     assert created.status_code == 201, created.content
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
@@ -203,11 +197,11 @@ def test_an_enterprise_not_operated_by_the_caller_is_refused_before_any_register
     _, secret = token_issue(user=user("zhangsan"), name="test")
     reads_before = DataAccess.objects.count()
 
-    refused = client.post(
-        "/api/v1/applications",
+    refused = submit_through_api(
+        client,
         {**api_body, "enterprise_credit_code": firm.credit_code},
-        content_type="application/json",
-        headers={"Authorization": f"Bearer {secret}", "Idempotency-Key": "firm-1"},
+        {"Authorization": f"Bearer {secret}"},
+        "firm-1",
     )
 
     assert refused.status_code == 403 and refused.json()["code"] == "not_enterprise_operator"
