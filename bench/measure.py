@@ -43,6 +43,63 @@ def tree_rss_mb(pid: int) -> float:
     return sum(rss_mb(each) for each in [pid, *children(pid)])
 
 
+# CPU time: what a request costs the machine ----------------------------------------------------
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_fields(pid: int) -> list[str]:
+    text = Path(f"/proc/{pid}/stat").read_text()
+    return text[text.rindex(")") + 2 :].split()  # after "pid (comm) "
+
+
+def process_cpu_seconds(pid: int, *, reaped: bool = True) -> float:
+    """User and system CPU of a process, with its reaped children's when ``reaped`` (0 if gone).
+
+    A child that exits is added to its parent's children times when the parent reaps it, so
+    a parent's total plus its living children's covers everything the tree has used."""
+    try:
+        fields = _stat_fields(pid)
+    except OSError:
+        return 0.0
+    own = int(fields[11]) + int(fields[12])  # utime, stime
+    waited = int(fields[13]) + int(fields[14]) if reaped else 0  # cutime, cstime
+    return (own + waited) / TICKS
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """A process tree (gunicorn's master and workers) in CPU seconds so far."""
+    return process_cpu_seconds(pid) + sum(
+        process_cpu_seconds(child, reaped=False) for child in children(pid)
+    )
+
+
+def postgres_cpu_seconds() -> float:
+    """Every PostgreSQL server process on this machine (the postmaster with its reaped
+    backends, and the living ones), in CPU seconds so far; 0 when none can be read."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            comm = (entry / "comm").read_text().strip()
+            if comm != "postgres":
+                continue
+            parent = int(_stat_fields(int(entry.name))[1])
+            parent_comm = Path(f"/proc/{parent}/comm").read_text().strip()
+        except (OSError, IndexError, ValueError):
+            continue
+        total += process_cpu_seconds(int(entry.name), reaped=parent_comm != "postgres")
+    return total
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds all cores have spent not idle since boot (from /proc/stat)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = values[3] + values[4]  # idle, iowait
+    return (sum(values[:8]) - idle) / TICKS
+
+
 # PostgreSQL databases of a benchmark run --------------------------------------------------------
 
 DEFAULT_SERVER = "postgres://postgres@127.0.0.1:5432/postgres"

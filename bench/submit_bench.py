@@ -51,9 +51,12 @@ from contextlib import nullcontext
 from pathlib import Path
 
 from measure import (
+    machine_busy_seconds,
     percentiles,
+    postgres_cpu_seconds,
     postgres_server,
     throwaway_database,
+    tree_cpu_seconds,
     tree_rss_mb,
     wait_until_serving,
 )
@@ -264,7 +267,10 @@ token, a fresh `Idempotency-Key` each time and the `prefill_token` from
 first timeline event committed in one transaction before the 201. *files N KB* is the same
 with every file padded to N KB. Each row follows a few seconds of untimed warm-up. Client
 CPU is what the load generator itself used (it shares the two cores with the server and
-PostgreSQL)."""
+PostgreSQL). CPU per request is read from `/proc` over the timed seconds: the gunicorn
+processes (*web*), every PostgreSQL server process (*database*), and all cores busy
+(*whole machine*, the load generator and anything else running included), divided by the
+requests answered."""
 
 
 def main() -> None:
@@ -302,11 +308,15 @@ def main() -> None:
 
                 if args.warmup:  # every worker imports, connects and fills its caches first
                     drive(args.port, path, make, headers, args.warmup, args.clients, 201)
-                return summary(
-                    name,
-                    *drive(args.port, path, make, headers, args.seconds, args.clients, 201),
-                    args.seconds,
-                )
+                before = (tree_cpu_seconds(server.pid), postgres_cpu_seconds())
+                busy = machine_busy_seconds()
+                driven = drive(args.port, path, make, headers, args.seconds, args.clients, 201)
+                row = summary(name, *driven, args.seconds)
+                per_request = 1000 / max(driven[0], 1)
+                row["web_ms"] = (tree_cpu_seconds(server.pid) - before[0]) * per_request
+                row["db_ms"] = (postgres_cpu_seconds() - before[1]) * per_request
+                row["machine_ms"] = (machine_busy_seconds() - busy) * per_request
+                return row
 
             rows = [
                 run("bare insert", "/bench/bare", b"x", {}, False),
@@ -342,18 +352,24 @@ def main() -> None:
         f"{args.warmup:.0f} s of untimed warm-up, on loopback"
         f"{'' if sealed else '; no prefill token (the API offered none)'}.",
         "",
-        "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | client CPU |",
-        "|---|---|---|---|---|---|---|---|",
+        "| endpoint | requests | errors | req/s | p50 ms | p95 ms | p99 ms | client CPU "
+        "| CPU ms per request: web | database | whole machine |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         lines.append(
             f"| {row['name']} | {row['count']} | {row['errors']} | {row['rps']:.1f} | "
             f"{row['p50']:.1f} | {row['p95']:.1f} | {row['p99']:.1f} | "
-            f"{row['client_cpu'] * 100:.0f}% |"
+            f"{row['client_cpu'] * 100:.0f}% | {row['web_ms']:.1f} | {row['db_ms']:.1f} | "
+            f"{row['machine_ms']:.1f} |"
         )
+    server_ms = rows[1]["web_ms"] + rows[1]["db_ms"]
     lines += [
         "",
         f"Submissions / bare inserts: {ratio:.2f}× (target ≥ 0.5×, and ≥ 300/s).",
+        f"A submission costs the web server and PostgreSQL {server_ms:.1f} ms of CPU: 300 a "
+        f"second would need {300 * server_ms / 1000:.1f} cores for them alone "
+        f"(this machine has {os.cpu_count()}).",
         f"Memory of gunicorn (master + workers): {memory:.0f} MB RSS.",
     ]
     print("\n".join(lines))
