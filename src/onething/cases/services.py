@@ -288,16 +288,20 @@ def application_submit(**kwargs: Any) -> Application:
 
 
 def _replayed(actor: User, key: str, digest: str) -> Application | None:
-    record = SubmissionKey.objects.filter(user=actor, key=key).select_related("application").first()
-    if record is None:
+    record = SubmissionKey.objects.filter(user=actor, key=key).values_list(
+        "digest", "application_id"
+    )
+    found = record.first()
+    if found is None:  # the usual case: a new key, answered from one narrow row
         return None
-    if record.digest != digest:
+    stored_digest, application_id = found
+    if stored_digest != digest:
         raise Conflict(
             code="idempotency_key_reused",
             message="这个提交编号已用于另一份内容不同的申请。",
             message_en="This Idempotency-Key was used for a different submission.",
         )
-    return record.application
+    return Application.objects.get(pk=application_id)
 
 
 def _missing_materials(guide: Guide, submission: Submission) -> list[dict[str, Any]]:

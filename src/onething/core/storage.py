@@ -29,9 +29,8 @@ class DurableFileSystemStorage(FileSystemStorage):
     """``FileSystemStorage`` whose ``save`` returns only once the file survives a power cut."""
 
     def _save(self, name: str, content: Any) -> str:
-        root = Path(self.location).resolve()
-        folder = Path(self.path(name)).resolve().parent
-        missing = [f for f in (folder, *folder.parents) if not f.exists() and root in f.parents]
+        folder = Path(self.path(name)).parent
+        missing = [] if folder.is_dir() else self._missing_folders(folder)
         saved: str = super()._save(name, content)  # type: ignore[misc]  # not in the stubs
         full = Path(self.path(saved))
         fsync_path(full)
@@ -39,3 +38,8 @@ class DurableFileSystemStorage(FileSystemStorage):
         for created in missing:  # a new folder (materials/2026/12/) is an entry of its parent
             fsync_path(created.parent)
         return saved
+
+    def _missing_folders(self, folder: Path) -> list[Path]:
+        root = Path(self.location).resolve()
+        folder = folder.resolve()
+        return [f for f in (folder, *folder.parents) if root in f.parents and not f.exists()]
