@@ -53,6 +53,7 @@ class FieldRow:
     source: str = ""  # the registry the value came from: 人口库（句容市公安局）
     fetched_at: dt.datetime | None = None
     locked: bool = False  # the register's value: shown, not editable
+    account: bool = False  # the applicant's own number as their account knows it: shown masked
 
     @property
     def name(self) -> str:
@@ -62,8 +63,9 @@ class FieldRow:
     def shown_masked(self) -> str:
         """A locked ID, phone or bank number as the page shows it (3211**********2647); the
         clear number is not sent to the browser at all: the server fills a locked value in
-        from the register (``datahub.services.prefill_settle``). Empty for every other row."""
-        if not self.locked or self.type not in MASK_BY_TYPE:
+        from the register (``datahub.services.prefill_settle``), and the applicant's own from
+        their account (``fill_from_account``). Empty for every other row."""
+        if not (self.locked or self.account) or self.type not in MASK_BY_TYPE:
             return ""
         return mask_for_type(self.value, self.type)
 
@@ -143,10 +145,14 @@ def field_rows(
     prefilled: Iterable[str] = (),
     *,
     sources: Mapping[str, Any] | None = None,
+    account: Mapping[str, str] | None = None,
 ) -> list[FieldRow]:
     """``sources``: the shared data behind the values (``datahub.services.Prefilled`` by
-    element); a row whose value is the registry's says so, and a locked one is read-only."""
+    element); a row whose value is the registry's says so, and a locked one is read-only.
+    ``account``: the applicant's own numbers (``account_numbers``); a row still holding one
+    shows it masked."""
     problems = problems or {}
+    account = account or {}
     prefilled = set(prefilled)
     sources = sources or {}
     rows = []
@@ -172,6 +178,7 @@ def field_rows(
                 source=shared.source_label if shared else "",
                 fetched_at=shared.fetched_at if shared else None,
                 locked=bool(shared and shared.locked),
+                account=bool(value) and account.get(spec.element) == value,
             )
         )
     return rows
@@ -206,6 +213,19 @@ def prefill_for(
         for k, v in known.items()
         if v and k in labels and not any(role in labels[k] for role in OTHER_ROLES)
     }
+
+
+def account_numbers(known: Mapping[str, str], form: Iterable[FieldInGuide]) -> dict[str, str]:
+    """The ID and phone numbers among what the account knows (``prefill_for``): the page shows
+    them masked and never sends them to the browser; ``fill_from_account`` puts them back."""
+    types = {f.element: f.type for f in form}
+    return {k: v for k, v in known.items() if types.get(k) in MASK_BY_TYPE}
+
+
+def fill_from_account(values: Mapping[str, str], account: Mapping[str, str]) -> dict[str, str]:
+    """The posted values with the applicant's own numbers filled in where none was typed (the
+    page shows them masked, without an input of their own); a number typed instead is kept."""
+    return {**values, **{k: v for k, v in account.items() if not values.get(k)}}
 
 
 GROUPS = {

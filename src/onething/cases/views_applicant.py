@@ -145,6 +145,7 @@ def _apply_context(
     values: dict[str, str],
     prefilled: set[str],
     sources: dict[str, Prefilled] | None = None,
+    account: dict[str, str] | None = None,
     prefill_token: str = "",
     delivery: str,
     address: str,
@@ -159,7 +160,7 @@ def _apply_context(
     index = forms.problems_by_field(problems)
     materials = forms.material_rows(guide.materials_to_submit, index)
     groups = forms.field_groups(
-        forms.field_rows(guide.form, values, index, prefilled, sources=sources)
+        forms.field_rows(guide.form, values, index, prefilled, sources=sources, account=account)
     )
     summary = [
         dict(p, anchor=forms.anchor_for(str(p["field"]), materials))
@@ -305,11 +306,12 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     person = person_for_user(user) if principal is None else principal
     draft_key = forms.draft_key(code, principal)
     form_key = _form_key(draft_key, request, version)
+    known = forms.prefill_for(person, guide.form, own=own)
+    account = forms.account_numbers(known, guide.form)  # shown masked, filled in on submit
 
     if request.method == "GET":
         filled = _shared_data(request, version, guide, person, user)
         shared = _shared_values(filled)
-        known = forms.prefill_for(person, guide.form, own=own)
         known.update(shared)
         draft = forms.draft_load(request.session, draft_key)
         values = dict(known)
@@ -327,6 +329,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             values=values,
             prefilled=prefilled,
             sources=filled,
+            account=account,
             prefill_token=prefill_seal(filled=filled, actor=user, form_key=form_key),
             delivery=delivery,
             address=address,
@@ -360,6 +363,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
         )
         return redirect(request.get_full_path())
 
+    values = forms.fill_from_account(values, account)
     # a locked shared value is the register's, whatever the browser sent
     token = str(request.POST.get("prefill_token", ""))
     opened = prefill_open(token, actor=user, form_key=form_key)
@@ -393,8 +397,9 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             version,
             guide,
             values=values,
-            prefilled={k for k, v in shared.items() if values.get(k) == v},
+            prefilled={k for k, v in {**account, **shared}.items() if values.get(k) == v},
             sources=filled,
+            account=account,
             prefill_token=token,
             delivery=delivery,
             address=address,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import pytest
@@ -60,7 +62,7 @@ def test_the_apply_page_shows_items_one_form_uploads_and_exemptions(signed_in, n
     assert 'name="f.applicant_phone" type="tel"' in html and 'inputmode="tel"' in html
     assert '<select id="f-child_sex" name="f.child_sex"' in html
     assert 'value="张三"' in html  # prefilled from the account
-    assert 'value="13812345678"' in html
+    assert 'value="138****5678"' in html and "13812345678" not in html  # own phone, masked
     assert ZHANGSAN_ID not in html  # 参保人身份号码 is the newborn's, not the parent's
     for material in newborn_guide.materials_to_submit:
         assert material.name in html
@@ -68,6 +70,44 @@ def test_the_apply_page_shows_items_one_form_uploads_and_exemptions(signed_in, n
         assert material.exempt_reason in html
     assert 'name="idempotency_key" value="' in html
     assert 'accept=".pdf,.jpg,.jpeg,.png' in html
+
+
+def test_the_own_phone_shown_masked_is_filled_in_and_another_one_can_be_typed(
+    signed_in, newborn_guide
+):
+    client = signed_in("zhangsan")
+    form = {k: v for k, v in valid_form(newborn_guide).items() if k != "applicant_phone"}
+    client.post(APPLY, payload(newborn_guide, key="own-phone", form=form))
+    client.post(
+        APPLY, payload(newborn_guide, key="new-phone", form={**form, "applicant_phone": ""})
+    )
+    client.post(
+        APPLY,
+        payload(newborn_guide, key="typed", form={**form, "applicant_phone": "13900001111"}),
+    )
+    stored = [
+        json.loads(a.form_data)["applicant_phone"] for a in Application.objects.order_by("pk")
+    ]
+    assert stored == ["13812345678", "13812345678", "13900001111"]
+
+
+def test_the_own_id_number_is_shown_masked_and_filled_in(signed_in):
+    from django.utils import timezone
+
+    from onething.catalog.guide import compute_guide
+    from onething.catalog.selectors import version_current
+
+    retirement = "JS-2022-12"
+    guide = compute_guide(version_current(retirement).snapshot, start=timezone.localdate())
+    client = signed_in("zhangsan")
+    html = client.get(f"/apply/{retirement}/").content.decode()
+    shown = re.search(r'<input id="f-applicant_id_number"[^>]*>', html)
+    assert shown and "readonly" in shown.group() and "name=" not in shown.group()
+    assert "3211**********" in shown.group() and ZHANGSAN_ID not in html
+    form = {k: v for k, v in valid_form(guide).items() if k != "applicant_id_number"}
+    response = client.post(f"/apply/{retirement}/", payload(guide, form=form))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert json.loads(Application.objects.get().form_data)["applicant_id_number"] == ZHANGSAN_ID
 
 
 def test_the_guide_links_to_apply_with_the_same_answers(client, demo):
