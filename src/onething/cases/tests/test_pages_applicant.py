@@ -91,23 +91,31 @@ def test_the_own_phone_shown_masked_is_filled_in_and_another_one_can_be_typed(
     assert stored == ["13812345678", "13812345678", "13900001111"]
 
 
-def test_the_own_id_number_is_shown_masked_and_filled_in(signed_in):
+RETIREMENT = "JS-2022-12"  # its form asks for the applicant's own ID number
+
+
+@pytest.mark.parametrize(
+    ("username", "query"), [("zhangsan", ""), ("clerk", f"?for={ZHANGSAN_ID}")]
+)
+def test_the_applicants_id_number_is_shown_masked_and_filled_in(signed_in, username, query):
     from django.utils import timezone
 
     from onething.catalog.guide import compute_guide
     from onething.catalog.selectors import version_current
 
-    retirement = "JS-2022-12"
-    guide = compute_guide(version_current(retirement).snapshot, start=timezone.localdate())
-    client = signed_in("zhangsan")
-    html = client.get(f"/apply/{retirement}/").content.decode()
+    guide = compute_guide(version_current(RETIREMENT).snapshot, start=timezone.localdate())
+    client = signed_in(username)
+    html = client.get(f"/apply/{RETIREMENT}/{query}").content.decode()
     shown = re.search(r'<input id="f-applicant_id_number"[^>]*>', html)
     assert shown and "readonly" in shown.group() and "name=" not in shown.group()
-    assert "3211**********" in shown.group() and ZHANGSAN_ID not in html
+    assert "3211**********" in shown.group()
+    assert not any(ZHANGSAN_ID in i for i in re.findall(r'<input id="f-[^>]*>', html))
     form = {k: v for k, v in valid_form(guide).items() if k != "applicant_id_number"}
-    response = client.post(f"/apply/{retirement}/", payload(guide, form=form))
+    response = client.post(f"/apply/{RETIREMENT}/{query}", payload(guide, form=form))
     assert response.status_code == 302, response.content.decode()[:2000]
-    assert json.loads(Application.objects.get().form_data)["applicant_id_number"] == ZHANGSAN_ID
+    application = Application.objects.get()
+    assert json.loads(application.form_data)["applicant_id_number"] == ZHANGSAN_ID
+    assert application.person == Person.objects.get(user__username="zhangsan")
 
 
 def test_the_guide_links_to_apply_with_the_same_answers(client, demo):
