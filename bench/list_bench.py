@@ -360,10 +360,16 @@ def report(
     print(text)
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)
-        command = "make bench (bench/list_bench.py --write docs/benchmarks/lists.md)"
+        command = " ".join([".venv/bin/python bench/list_bench.py", *sys.argv[1:]])
+        where = (
+            f"on the database `{args.database}`, loaded by an earlier run; `make bench` loads a "
+            "throwaway one"
+            if args.database
+            else "also run by `make bench`"
+        )
         args.write.write_text(
             f"## Staff lists with {prepared['applications']:,} applications\n\n"
-            f"Command: `{command}`\n\n{text}\n\n{HOW}",
+            f"Command: `{command}` ({where})\n\n{text}\n\n{HOW}",
             encoding="utf-8",
         )
 
