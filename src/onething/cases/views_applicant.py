@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -79,9 +80,40 @@ def _acts_for_others(user: User) -> bool:
     return user.authorizations_held.filter(revoked_at__isnull=True).exists()
 
 
+PRINCIPAL_SALT = "onething.cases.apply.for"
+PRINCIPAL_REF_AGE = 8 * 3600  # a working day at the window
+
+
+def principal_ref(person: Person) -> str:
+    """What the apply page's address carries for the person a clerk or agent applies for,
+    instead of their 公民身份号码: a signed reference, valid for a working day."""
+    return signing.dumps(person.pk, salt=PRINCIPAL_SALT)
+
+
+def _looks_like_id_number(raw: str) -> bool:
+    return len(raw) == 18 and raw[:17].isdigit()
+
+
+def _person_named_by(raw: str) -> Person | None:
+    """The person a 公民身份号码 (typed) or a reference from ``principal_ref`` names."""
+    if _looks_like_id_number(raw):
+        return person_by_id_number(raw)  # ValidationFailed for a wrong check digit
+    try:
+        pk = signing.loads(raw, salt=PRINCIPAL_SALT, max_age=PRINCIPAL_REF_AGE)
+    except signing.BadSignature as exc:
+        raise ValidationFailed(
+            code="principal_ref_invalid",
+            message=_("这个代办申请的链接已过期或不完整，请重新输入申请人的公民身份号码查找。"),
+            message_en="This link for applying on someone's behalf has expired or is incomplete; "
+            "look the applicant up again by their ID number.",
+        ) from exc
+    return Person.objects.filter(pk=pk).first()
+
+
 def _principal(user: User, raw: str, code: str) -> Person:
-    """The person a clerk or agent applies for, from the 公民身份号码 they typed."""
-    person = person_by_id_number(raw)  # ValidationFailed for a malformed number
+    """The person a clerk or agent applies for, from the 公民身份号码 they typed (or the
+    reference the page carries after that)."""
+    person = _person_named_by(raw)
     if person is None:
         raise NotFound(
             code="person_not_found",
@@ -99,6 +131,13 @@ def _principal(user: User, raw: str, code: str) -> Person:
         message=_("您没有代其办理这件事的有效授权。请由本人申请，或先办理代办授权。"),
         message_en="You hold no valid authorisation to act for this person.",
     )
+
+
+def _for_principal(request: HttpRequest, person: Person) -> HttpResponse:
+    """The apply page for ``person``, its address carrying a reference, not their number."""
+    query = request.GET.copy()
+    query["for"] = principal_ref(person)
+    return redirect(f"{request.path}?{query.urlencode()}")
 
 
 # ---------------------------------------------------------------- apply
@@ -185,6 +224,7 @@ def _apply_context(
         "acts_for_others": _acts_for_others(_user(request)),
         "has_identity": person_for_user(_user(request)) is not None,
         "lookup": lookup,
+        "lookup_action": request.path + (f"?{others}" if (others := _without_for(request)) else ""),
         "keep": keep,
         "guide_url": reverse("catalog:one_thing", args=[version.one_thing.code])
         + ("?" + _without_for(request) if _without_for(request) else ""),
@@ -265,7 +305,11 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     except NotFound as exc:
         return not_found(request, exc)
     params = guide_params(request.GET)
-    lookup = request.GET.get("for", "").strip()
+    looking_up = request.method == "POST" and request.POST.get("action") == "lookup"
+    lookup = (request.POST if looking_up else request.GET).get("for", "").strip()
+    typed = looking_up or (request.method == "GET" and _looks_like_id_number(lookup))
+    if looking_up and not lookup:  # nothing typed: the page as it was
+        return redirect(request.get_full_path())
     holder = None if lookup else (enterprise_for(request, version) or person_for_user(user))
     try:
         guide = compute_guide(
@@ -283,6 +327,8 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
     if lookup:
         try:
             principal = _principal(user, lookup, code)
+            if typed:  # the number stays out of the address and the page from here on
+                return _for_principal(request, principal)
         except (ValidationFailed, NotFound, PermissionDenied) as exc:
             context = _apply_context(
                 request,
@@ -295,7 +341,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
                 key="",
                 problems=[],
                 principal=None,
-                lookup=lookup,
+                lookup=lookup if typed else "",  # what they typed, to correct it
                 draft=None,
                 error=exc,
             )
@@ -336,7 +382,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             key=str(uuid.uuid4()),
             problems=[],
             principal=principal,
-            lookup=lookup,
+            lookup="",
             draft=_draft_info(draft),
         )
         return render(request, "cases/applicant/apply.html", context)
@@ -406,7 +452,7 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             key=key if error is None or not isinstance(error, Conflict) else str(uuid.uuid4()),
             problems=found,
             principal=principal,
-            lookup=lookup,
+            lookup="",
             draft=None,
             error=error,
             files_dropped=files_dropped,

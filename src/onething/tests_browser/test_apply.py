@@ -115,10 +115,14 @@ def test_a_clerk_applies_for_someone_at_the_window(page, demo_platform, screensh
     page.get_by_label("申请人的公民身份号码").fill("110105194912310021")
     page.get_by_role("button", name="查找申请人").click()
     assert page.get_by_text("公民身份号码校验位不正确").is_visible()
-    page.get_by_label("申请人的公民身份号码").fill(demo_id_number("321183", "19900315", 123))
+    number = demo_id_number("321183", "19900315", 123)
+    page.get_by_label("申请人的公民身份号码").fill(number)
     page.get_by_role("button", name="查找申请人").click()
     assert page.get_by_role("heading", name="代为申请").is_visible()
     assert page.get_by_text("3211**********").first.is_visible()
+    # the number went by POST: neither the address nor the page carries it
+    assert number not in page.url and "for=" in page.url
+    assert number not in page.content()
     screenshot("26-apply-on-behalf")
     accessible(page)
 
