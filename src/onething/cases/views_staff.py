@@ -367,7 +367,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     elif status != "all":
         found = found.filter(status=status).order_by("-submitted_at")
     if query:
-        found = found.filter(number__icontains=query)
+        found = found.filter(number__contains=query.upper())  # numbers are upper case
     page = CappedPaginator(found, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     rows = [QueueRow(a, application_deadline(a, today)) for a in page]

@@ -72,6 +72,30 @@ def test_the_queue_filters_by_status(submit, signed_in, user, on_a_workday):
     assert "办结期限" in done
 
 
+def test_the_queue_finds_an_application_by_any_part_of_its_number(submit, signed_in):
+    first, second = submit(), submit()
+    client = signed_in("clerk")
+    url = reverse("cases:staff_queue")
+    tail = client.get(url, {"status": "all", "q": second.number[-7:]}).content.decode()
+    assert second.number in tail and first.number not in tail
+    lower = client.get(url, {"status": "all", "q": second.number[:9].lower()}).content.decode()
+    assert first.number in lower and second.number in lower
+
+
+def test_the_number_search_can_use_the_trigram_index_on_postgresql(submit):
+    from django.db import connection
+
+    from onething.cases.models import Application
+
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_trgm is PostgreSQL's; SQLite scans")
+    submit()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a test table is too small to choose it
+        plan = Application.objects.filter(number__contains="0000001").explain()
+    assert "application_number_trgm" in plan
+
+
 # ---------------------------------------------------------------- the case page
 
 
