@@ -325,19 +325,19 @@ WHAT = """\
 What it does: gunicorn on 127.0.0.1 with the settings of `bench/benchsite` (the development
 stack with DEBUG off); client threads in the bench process send requests for a fixed time, one
 endpoint after the other. *bare insert* is `POST /bench/bare`: one `INSERT` of one row behind
-the same Django, middleware and database settings, without the API framework, authentication
-or JSON (the stack's practical limit here). *submit* is `POST /api/v1/applications`: a 5-item
+the same Django, middleware and database settings, without the API framework, authentication or
+JSON (the stack's practical limit here). *submit* is `POST /api/v1/applications`: a 5-item
 新生儿出生 application (situation answers choose 5 of its 9 items; 24 form fields; 6 required
 materials as small PDF files, base64 in the JSON body, the API's only upload form), a bearer
-token, a fresh `Idempotency-Key` each time and the `prefill_token` from
-`POST /api/v1/data/prefill/{code}`; each one is validated, its files written and its rows and
-first timeline event committed in one transaction before the 201. *files N KB* is the same
-with every file padded to N KB. Each row follows a few seconds of untimed warm-up. Client
-CPU is what the load generator itself used (it shares the two cores with the server and
+token, a fresh `Idempotency-Key` each time and the `prefill_token` from `POST
+/api/v1/data/prefill/{code}`; each one is validated, its files written and flushed to the disk,
+and its rows and first timeline event committed in one transaction before the 201. *files N KB*
+is the same with every file padded to N KB. Each row follows a few seconds of untimed warm-up.
+Client CPU is what the load generator itself used (it shares the two cores with the server and
 PostgreSQL). CPU per request is read from `/proc` over the timed seconds: the gunicorn
-processes (*web*), every PostgreSQL server process (*database*), and all cores busy
-(*whole machine*, the load generator and anything else running included), divided by the
-requests answered."""
+processes (*web*), every PostgreSQL server process (*database*), and all cores busy (*whole
+machine*, the load generator and anything else running included), divided by the requests
+answered."""
 
 
 def main() -> None:
