@@ -107,6 +107,14 @@ def judge(
     return f"not allowed, got {status} {response.get('Location', '')}"
 
 
+def leak_problem(response: Any, hidden: Any) -> str | None:
+    """An answer judged right may still show what its caller must not see."""
+    if isinstance(response, Exception):
+        return None
+    shown = leaked(response, hidden)
+    return f"shows {shown}" if shown else None
+
+
 # ---------------------------------------------------------------- pages
 
 
@@ -128,9 +136,7 @@ def test_pages_by_user(world):
                 anonymous=name == ANONYMOUS,
                 api=False,
             )
-            if problem is None and not isinstance(response, Exception):
-                shown = leaked(response, hidden)
-                problem = f"shows {shown}" if shown else None
+            problem = problem or leak_problem(response, hidden)
             if problem:
                 failures.append(f"{page.key} {page.url(world)} as {name}: {problem}")
             if page.signs_out and name != ANONYMOUS:
@@ -191,10 +197,9 @@ def test_api_by_caller(world):
                 anonymous=caller == ANONYMOUS,
                 api=True,
             )
+            problem = problem or leak_problem(response, hidden_from(world, caller))
             if problem is None and not isinstance(response, Exception):
-                shown = leaked(response, hidden_from(world, caller))
-                problem = f"shows {shown}" if shown else None
-                if problem is None and operation.listing and caller in operation.allowed:
+                if operation.listing and caller in operation.allowed:
                     problem = _listing_problem(operation, caller, response)
                 if problem is None and operation.check and response.status_code == 200:
                     problem = operation.check(world, caller, response.content.decode())
