@@ -15,7 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import FileField
 from django.utils import timezone
 
 from onething.accounts.models import Enterprise, Person, StaffRole, User
@@ -29,6 +31,7 @@ from onething.certificates.selectors import certificate_types_held
 from onething.certificates.services import certificates_issue_for_task
 from onething.core.crypto import sm3_hex
 from onething.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from onething.core.storage import save_files
 from onething.core.workdays import WorkCalendarUnknown, add_working_days, working_days_between
 from onething.notify.services import notify
 from onething.org.models import Department, Hall, Region
@@ -359,18 +362,22 @@ def _store(
         submitted_at=now,
     )
     application.number = f"YJS{version.one_thing.region.code}{now:%Y%m%d}{application.pk:07d}"
-    Material.objects.bulk_create(
-        [
+    uploaded = [
+        (
             Material(
                 application=application,
                 name=upload.material,
-                file=checked_file.content,  # written to storage by the insert, before commit
                 content_type=checked_file.content_type,
                 size=checked_file.size,
                 digest=checked_file.digest,
-            )
-            for upload, checked_file in checked
-        ]
+            ),
+            checked_file.content,
+        )
+        for upload, checked_file in checked
+    ]
+    _material_files_save(uploaded)
+    Material.objects.bulk_create(
+        [material for material, _ in uploaded]
         + [
             Material(application=application, name=name, certificate_ref=number)
             for name, number in submission.certificates.items()
@@ -391,6 +398,18 @@ def _store(
     if on_stored is not None:
         on_stored(application)
     return application
+
+
+def _material_files_save(uploaded: list[tuple[Material, ContentFile]]) -> None:
+    """Write a submission's files to storage (on the disk, where it is durable) before its
+    rows are inserted, and point each material at its file."""
+    field = Material._meta.get_field("file")
+    assert isinstance(field, FileField)
+    names = save_files(
+        field.storage, [(field.generate_filename(m, c.name or ""), c) for m, c in uploaded]
+    )
+    for (material, _), name in zip(uploaded, names, strict=True):
+        material.file.name = name
 
 
 # ---------------------------------------------------------------- pre-review

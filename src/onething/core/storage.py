@@ -10,10 +10,13 @@ before it returns. On the development machine this costs about 0.25 ms a file (`
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from django.core.files.storage import FileSystemStorage
+from django.core.files.base import File
+from django.core.files.storage import FileSystemStorage, Storage
+from django.core.files.utils import validate_file_name
 
 
 def fsync_path(path: str | os.PathLike[str]) -> None:
@@ -39,7 +42,56 @@ class DurableFileSystemStorage(FileSystemStorage):
             fsync_path(created.parent)
         return saved
 
+    def save_many(self, files: Sequence[tuple[str, File[Any]]]) -> list[str]:
+        """Save new files together: each file is flushed as it is written, then each folder
+        once for all of its new entries (a submission's six files cost seven flushes, not
+        twelve). Names as ``save`` gives them: the name asked for, or a variant of it when
+        that one is taken. Returns the names."""
+        folders: dict[Path, None] = {}  # ordered: folders that hold a new entry
+        for name, _content in files:
+            folder = Path(self.path(name)).parent
+            if folder not in folders and not folder.is_dir():
+                for created in reversed(self._missing_folders(folder)):
+                    folders[created.parent] = None
+                os.makedirs(folder, mode=self.directory_permissions_mode or 0o777, exist_ok=True)
+            folders[folder] = None
+        saved = [self._write_new(name, content) for name, content in files]
+        for folder in folders:
+            fsync_path(folder)
+        return saved
+
+    def _write_new(self, name: str, content: File[Any]) -> str:
+        validate_file_name(name, allow_relative_path=True)
+        while True:
+            path = self.path(name)
+            try:
+                fd = os.open(
+                    path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+                )
+            except FileExistsError:
+                name = self.get_alternative_name(*os.path.splitext(name))
+                continue
+            try:
+                for chunk in content.chunks():
+                    view = memoryview(chunk if isinstance(chunk, bytes) else chunk.encode())
+                    while view:
+                        view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            if self.file_permissions_mode is not None:
+                os.chmod(path, self.file_permissions_mode)
+            return name.replace("\\", "/")
+
     def _missing_folders(self, folder: Path) -> list[Path]:
         root = Path(self.location).resolve()
         folder = folder.resolve()
         return [f for f in (folder, *folder.parents) if root in f.parents and not f.exists()]
+
+
+def save_files(storage: Storage, files: Sequence[tuple[str, File[Any]]]) -> list[str]:
+    """Save several new files in ``storage``, together where it can (durable storage flushes
+    each folder once); returns the names they were saved under."""
+    if isinstance(storage, DurableFileSystemStorage):
+        return storage.save_many(files)
+    return [storage.save(name, content) for name, content in files]

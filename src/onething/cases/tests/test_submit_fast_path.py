@@ -66,6 +66,38 @@ def test_an_upload_is_hashed_once_and_stored_with_that_digest(demo, user):
         assert material.digest == sm3_hex(data) and material.size == len(data)
 
 
+def test_a_submissions_files_are_flushed_each_and_their_folder_once(
+    demo, user, tmp_path, monkeypatch
+):
+    import os
+
+    from onething.core.storage import DurableFileSystemStorage
+
+    field = Material._meta.get_field("file")
+    monkeypatch.setattr(field, "storage", DurableFileSystemStorage(location=tmp_path))
+    version = version_current(NEWBORN)
+    guide = compute_guide(version.snapshot, answers=FIVE_ITEMS, start=timezone.localdate())
+    application_submit_once(  # the month's folder exists from here on
+        actor=user("zhangsan"), submission=submission(guide, NEWBORN, answers=FIVE_ITEMS)
+    )
+    flushed: list[str] = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(
+        os, "fsync", lambda fd: (flushed.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd))
+    )
+
+    application, _ = application_submit_once(
+        actor=user("zhangsan"), submission=submission(guide, NEWBORN, answers=FIVE_ITEMS)
+    )
+
+    files = [m.file for m in Material.objects.filter(application=application)]
+    assert len(files) == 6 and len({f.name for f in files}) == 6
+    folder = str((tmp_path / files[0].name).parent)
+    assert sorted(flushed) == sorted([str(tmp_path / f.name) for f in files] + [folder])
+    for material in Material.objects.filter(application=application):
+        assert sm3_hex((tmp_path / material.file.name).read_bytes()) == material.digest
+
+
 def test_a_submission_costs_a_bounded_number_of_queries(demo, user, django_assert_max_num_queries):
     version = version_current(NEWBORN)
     guide = compute_guide(version.snapshot, answers=FIVE_ITEMS, start=timezone.localdate())

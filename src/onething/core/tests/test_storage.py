@@ -2,9 +2,12 @@
 
 import os
 
+import pytest
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
+from django.core.files.storage import InMemoryStorage
 
-from onething.core.storage import DurableFileSystemStorage
+from onething.core.storage import DurableFileSystemStorage, save_files
 
 
 def recorded_fsyncs(monkeypatch) -> list[str]:
@@ -60,3 +63,64 @@ def test_development_and_production_store_uploads_durably():
     from onething.settings import base
 
     assert base.STORAGES["default"]["BACKEND"] == "onething.core.storage.DurableFileSystemStorage"
+
+
+def test_files_saved_together_are_each_flushed_and_their_folder_once(tmp_path, monkeypatch):
+    storage = DurableFileSystemStorage(location=tmp_path)
+    storage.save("materials/2026/12/old.pdf", ContentFile(b"old"))
+    flushed = recorded_fsyncs(monkeypatch)
+
+    names = save_files(
+        storage, [(f"materials/2026/12/{n}.pdf", ContentFile(b"%PDF " + n.encode())) for n in "abc"]
+    )
+
+    assert [storage.open(name).read() for name in names] == [b"%PDF a", b"%PDF b", b"%PDF c"]
+    assert flushed == [str(tmp_path / name) for name in names] + [
+        str(tmp_path / "materials/2026/12")
+    ]
+
+
+def test_files_saved_together_in_new_folders_flush_the_folders_that_name_them(
+    tmp_path, monkeypatch
+):
+    flushed = recorded_fsyncs(monkeypatch)
+    storage = DurableFileSystemStorage(location=tmp_path)
+
+    names = save_files(
+        storage,
+        [("materials/2026/12/a.pdf", ContentFile(b"a")), ("decisions/b.pdf", ContentFile(b"b"))],
+    )
+
+    folders = {"materials/2026/12", "materials/2026", "materials", "decisions", "."}
+    assert sorted(flushed) == sorted(
+        [str(tmp_path / name) for name in names] + [str((tmp_path / f).resolve()) for f in folders]
+    )
+    assert len(flushed) == len(set(flushed))  # each once
+
+
+def test_the_same_name_twice_in_one_save_gets_two_files(tmp_path):
+    storage = DurableFileSystemStorage(location=tmp_path)
+    storage.save("a/x.pdf", ContentFile(b"before"))
+
+    names = save_files(
+        storage, [("a/x.pdf", ContentFile(b"one")), ("a/x.pdf", ContentFile(b"two"))]
+    )
+
+    assert len({"a/x.pdf", *names}) == 3
+    assert [storage.open(name).read() for name in names] == [b"one", b"two"]
+    assert storage.open("a/x.pdf").read() == b"before"  # never overwritten
+
+
+def test_a_name_outside_the_storage_is_refused_and_nothing_written(tmp_path):
+    storage = DurableFileSystemStorage(location=tmp_path / "media")
+    with pytest.raises(SuspiciousFileOperation):
+        save_files(storage, [("../outside.pdf", ContentFile(b"x"))])
+    assert not (tmp_path / "outside.pdf").exists()
+
+
+def test_other_storages_save_each_file_their_own_way():
+    storage = InMemoryStorage()
+    names = save_files(
+        storage, [("a/x.pdf", ContentFile(b"one")), ("a/x.pdf", ContentFile(b"two"))]
+    )
+    assert [storage.open(name).read() for name in names] == [b"one", b"two"]
