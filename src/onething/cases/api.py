@@ -167,7 +167,8 @@ def _task_out(task: Task) -> TaskOut:
 def _application_out(
     application: Application, *, for_staff: bool, fresh: bool = False
 ) -> ApplicationOut:
-    """``fresh``: just created by this request, so it has no tasks and no correction notice."""
+    """``fresh``: just created by this request, so it has no tasks, no correction notice and
+    only the first event, which it holds."""
     open_correction = None if fresh else application.corrections.filter(status="open").first()
     return ApplicationOut(
         number=application.number or "",
@@ -181,7 +182,14 @@ def _application_out(
         tasks=[]
         if fresh
         else [_task_out(t) for t in application.tasks.select_related("department")],
-        timeline=[EventOut(**e) for e in timeline_for(application, for_staff=for_staff)],
+        timeline=[
+            EventOut(**e)
+            for e in timeline_for(
+                application,
+                for_staff=for_staff,
+                events=[application.first_event] if fresh and application.first_event else None,
+            )
+        ],
         open_correction=None
         if open_correction is None
         else {"id": open_correction.pk, "deficiencies": open_correction.deficiencies},

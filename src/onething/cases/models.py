@@ -3,6 +3,8 @@ idempotency record of submissions."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +15,9 @@ from onething.core.models import TimeStampedModel
 from onething.org.models import Department, Hall, Region
 
 from .workflow import AppState, TaskState
+
+if TYPE_CHECKING:
+    from onething.audit.models import Event
 
 
 class Channel(models.TextChoices):
@@ -67,6 +72,9 @@ class Application(TimeStampedModel):
     finished_at = models.DateTimeField(null=True, blank=True)
     # hash of the newest timeline event, so that deleting the last event is detected too
     timeline_head = models.CharField(max_length=64, blank=True)
+    # not a column: the first event, on the instance that stored it (the answer to a fresh
+    # submission is built from it instead of reading it back)
+    first_event: Event | None = None
 
     class Meta:
         ordering = ["-submitted_at"]

@@ -387,7 +387,7 @@ def _store(
         SubmissionKey.objects.create(
             user=actor, key=idempotency_key, digest=digest, application=application
         )
-    event_first(
+    application.first_event = event_first(
         application=application,
         kind="submitted",
         actor=actor,

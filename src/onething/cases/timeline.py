@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -40,8 +41,15 @@ PLAIN.update(RATING_WORDS)
 BY_YOU = {"submitted", "correction_answered", "withdrawn", *RATING_BY_APPLICANT}
 
 
-def timeline_for(application: Any, *, for_staff: bool) -> list[dict[str, Any]]:
-    events = Event.objects.filter(application=application).select_related("task").order_by("seq")
+def timeline_for(
+    application: Any, *, for_staff: bool, events: Iterable[Event] | None = None
+) -> list[dict[str, Any]]:
+    """The application's timeline in words; ``events``, when the caller holds all of them in
+    order (a fresh application's first), instead of reading them."""
+    if events is None:
+        events = (
+            Event.objects.filter(application=application).select_related("task").order_by("seq")
+        )
     rows = []
     for event in events:
         if not for_staff and event.kind in HIDDEN_FROM_APPLICANTS:

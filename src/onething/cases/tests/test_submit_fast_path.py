@@ -6,6 +6,8 @@ import base64
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from onething.audit.chain import verify_application
@@ -163,8 +165,10 @@ def test_a_fresh_201_says_what_a_later_read_says(client, api_body, user):
 
     _, secret = token_issue(user=user("zhangsan"), name="test")
     headers = {"Authorization": f"Bearer {secret}"}
-    created = submit_through_api(client, api_body, headers, "fresh-1")
+    with CaptureQueriesContext(connection) as queries:
+        created = submit_through_api(client, api_body, headers, "fresh-1")
     assert created.status_code == 201, created.content
+    assert not any('FROM "audit_event"' in q["sql"] for q in queries.captured_queries)
     replay = submit_through_api(client, api_body, headers, "fresh-1")
     read = client.get(f"/api/v1/applications/{created.json()['number']}", headers=headers)
     assert replay.status_code == 200
@@ -191,9 +195,6 @@ def _prefilled(client, api_body, headers):
 
 
 def test_an_api_submission_finds_its_version_applicant_and_wallet_once(client, api_body, user):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from onething.accounts.services import token_issue
     from onething.datahub.demo import load_datahub_demo
     from onething.datahub.models import FieldSource
