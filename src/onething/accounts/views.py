@@ -16,8 +16,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from onething.catalog.selectors import one_things_published
-from onething.core.errors import PermissionDenied
-from onething.core.views import forbidden
+from onething.core.views import forbidden_not_staff
 
 from .models import StaffRole, User
 from .otp import qr_svg, totp_confirm, totp_device_for_enrolment
@@ -114,14 +113,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     scope = staff_scope(user)
     if not scope.grants:
-        return forbidden(
-            request,
-            PermissionDenied(
-                code="not_staff",
-                message="此页面仅供工作人员使用。",
-                message_en="This page is for staff only.",
-            ),
-        )
+        return forbidden_not_staff(request)
     departments = list(departments_visible_to(user))
     own_kinds = {
         m.department.kind_id
@@ -152,7 +144,10 @@ def staff_home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def otp_setup(request: HttpRequest) -> HttpResponse:
+    """Staff enrol an authenticator app (a second factor for their sign-in)."""
     user = _user(request)
+    if not staff_scope(user).grants:
+        return forbidden_not_staff(request)
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         messages.info(request, _("您已启用动态验证码。"))
         return redirect("accounts:staff_home")
@@ -176,6 +171,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     user = _user(request)
+    if not staff_scope(user).grants:
+        return forbidden_not_staff(request)
     if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect("accounts:otp_setup")
     if request.method == "POST":

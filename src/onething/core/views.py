@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .errors import DomainError
+from .errors import DomainError, PermissionDenied
 
 
 def problem(request: HttpRequest, error: DomainError, status: int) -> HttpResponse:
@@ -16,6 +16,18 @@ def not_found(request: HttpRequest, error: DomainError) -> HttpResponse:
 
 def forbidden(request: HttpRequest, error: DomainError) -> HttpResponse:
     return problem(request, error, 403)
+
+
+def forbidden_not_staff(request: HttpRequest) -> HttpResponse:
+    """A staff page opened by someone who holds no staff role."""
+    return forbidden(
+        request,
+        PermissionDenied(
+            code="not_staff",
+            message="此页面仅供工作人员使用。",
+            message_en="This page is for staff only.",
+        ),
+    )
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

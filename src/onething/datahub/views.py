@@ -22,7 +22,7 @@ from onething.catalog.selectors import version_current
 from onething.catalog.views import guide_params
 from onething.core.errors import DomainError, NotFound, PermissionDenied
 from onething.core.masking import mask_id_number, mask_phone
-from onething.core.views import forbidden, not_found, problem
+from onething.core.views import forbidden, forbidden_not_staff, not_found, problem
 from onething.org.models import Department
 
 from .models import DataAccess, DataObjection
@@ -316,14 +316,7 @@ def staff_objections(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     scope = staff_scope(user)
     if not scope.grants:
-        return forbidden(
-            request,
-            PermissionDenied(
-                code="not_staff",
-                message="此页面仅供工作人员使用。",
-                message_en="This page is for staff only.",
-            ),
-        )
+        return forbidden_not_staff(request)
     status = request.GET.get("status", "open")
     found = objections_visible_to(user)
     if status in DataObjection.Status.values:

@@ -41,6 +41,16 @@ def test_applicants_cannot_open_the_staff_page(client, applicant):
     assert "仅供工作人员" in response.content.decode()
 
 
+def test_applicants_are_not_offered_a_staff_second_factor(client, applicant):
+    client.force_login(applicant)
+    for page in ("/staff/otp/setup/", "/staff/otp/verify/"):
+        response = client.get(page)
+        assert response.status_code == 403, page
+        assert "仅供工作人员" in response.content.decode()
+    assert client.post("/staff/otp/setup/", {"code": "123456"}).status_code == 403
+    assert not TOTPDevice.objects.filter(user=applicant).exists()
+
+
 def test_totp_enrolment_then_required_in_production_mode(client, make_staff, settings):
     user = make_staff("321183", "health", StaffRole.APPROVER)
     client.force_login(user)

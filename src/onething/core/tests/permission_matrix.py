@@ -551,8 +551,6 @@ PAGES: list[Page] = [
     # ------------------------------------------------------------ anyone signed in
     get("accounts:home", lambda w: r("accounts:home"), SIGNED_IN, ok=frozenset({302})),
     get("accounts:applicant_home", lambda w: r("accounts:applicant_home"), SIGNED_IN),
-    get("accounts:otp_setup", lambda w: r("accounts:otp_setup"), SIGNED_IN),
-    get("accounts:otp_verify", lambda w: r("accounts:otp_verify"), SIGNED_IN, ok=frozenset({302})),
     get("cases:apply", lambda w: r("cases:apply", NEWBORN), SIGNED_IN),
     get("cases:my_applications", lambda w: r("cases:my_applications"), SIGNED_IN),
     get("certificates:wallet", lambda w: r("certificates:wallet"), SIGNED_IN),
@@ -649,6 +647,8 @@ PAGES: list[Page] = [
     ),
     # ------------------------------------------------------------ staff
     get("accounts:staff_home", lambda w: r("accounts:staff_home"), STAFF_ALL),
+    get("accounts:otp_setup", lambda w: r("accounts:otp_setup"), STAFF_ALL),
+    get("accounts:otp_verify", lambda w: r("accounts:otp_verify"), STAFF_ALL, ok=frozenset({302})),
     get(
         "cases:staff_queue",
         lambda w: r("cases:staff_queue", query="status=all"),
