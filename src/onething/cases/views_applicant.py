@@ -48,6 +48,7 @@ from onething.datahub.services import (
     prefill_settle,
     provenance_record,
     source_as_prefilled,
+    sources_with_account,
 )
 from onething.ratings.selectors import may_rate
 
@@ -471,7 +472,10 @@ def apply(request: HttpRequest, code: str) -> HttpResponse:
             on_behalf_of=principal,
             enterprise=enterprise_for(request, version) if principal is None else None,
             on_stored=lambda stored: provenance_record(
-                application=stored, sources=settled.sources, filled=filled, fresh=True
+                application=stored,
+                sources=sources_with_account(settled.sources, account),
+                filled=filled,
+                fresh=True,
             ),
         )
     except SubmissionRejected as exc:

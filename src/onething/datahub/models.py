@@ -17,6 +17,10 @@ from onething.core.masking import mask_id_number
 from onething.core.models import TimeStampedModel
 from onething.org.models import Department, DepartmentKind, Region
 
+# the applicant's own ID and phone numbers, filled in by the platform from the real-name record
+# the account was verified against (the apply page shows them masked and never sends them)
+ACCOUNT_LABEL = "实名认证信息"
+
 
 class Sex(models.TextChoices):
     """GB/T 2261.1 codes, as the data elements use them."""
@@ -359,3 +363,7 @@ class FieldSource(models.Model):
     @property
     def from_provider(self) -> bool:
         return bool(self.provider)
+
+    @property
+    def from_account(self) -> bool:
+        return not self.provider and self.source_label == ACCOUNT_LABEL

@@ -519,6 +519,7 @@ def test_a_submitted_form_keeps_where_each_value_came_from(
     read_ids = set(DataAccess.objects.values_list("pk", flat=True))
     form = {**valid_form(newborn_guide), **registers, "child_birth_place": "句容市妇幼保健院"}
     del form["applicant_name"]  # left out: the register fills it in
+    del form["applicant_phone"]  # shown masked, not sent: filled in from the real-name record
     response = client.post(APPLY, payload(newborn_guide, form=form, prefill_token=token))
     assert response.status_code == 302
     application = Application.objects.get()
@@ -529,13 +530,16 @@ def test_a_submitted_form_keeps_where_each_value_came_from(
     assert sources["applicant_name"].provider == "population"
     place = sources["child_birth_place"]
     assert not place.from_provider and "申请人修改了出生医学证明信息" in place.note
-    assert sources["applicant_phone"].source_label == "申请人填写"
+    assert sources["applicant_phone"].source_label == "实名认证信息"
+    assert place.source_label == "申请人填写"
     # every read behind the form now belongs to the application (the data tracker shows it)
     linked = set(DataAccess.objects.filter(application=application).values_list("pk", flat=True))
     assert linked == read_ids
     page = client.get(f"/me/applications/{application.number}/").content.decode()
-    assert "来自人口库（句容市公安局）" in page and "申请人填写" in page
+    for shown in ("来自人口库（句容市公安局）", "申请人填写", "取自实名认证信息"):
+        assert shown in page
     assert "提出异议" in page
     client.force_login(user("coord"))
     staff = client.get(f"/staff/cases/{application.number}/").content.decode()
-    assert "来自人口库（句容市公安局）" in staff and "申请人填写" in staff
+    for shown in ("来自人口库（句容市公安局）", "申请人填写", "取自实名认证信息"):
+        assert shown in staff

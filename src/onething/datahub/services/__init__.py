@@ -37,6 +37,7 @@ from .provenance import (
     prefill_settle,
     provenance_record,
     source_as_prefilled,
+    sources_with_account,
 )
 
 __all__ = [
@@ -57,4 +58,5 @@ __all__ = [
     "prefill_settle",
     "provenance_record",
     "source_as_prefilled",
+    "sources_with_account",
 ]

@@ -31,7 +31,7 @@ from onething.org.models import Department
 from onething.plugins.registry import Registry
 
 from ..base import DataProvider, SubjectRef, Value, as_text
-from ..models import DataAccess
+from ..models import ACCOUNT_LABEL, DataAccess
 from ..registry import provider_get
 from ..registry import register as default_registry
 from ..selectors import providing_department
@@ -64,8 +64,12 @@ class Prefilled:
         return bool(self.provider)
 
     @property
+    def from_account(self) -> bool:
+        return not self.provider and self.source_label == ACCOUNT_LABEL
+
+    @property
     def applicant_entered(self) -> bool:
-        return not self.provider
+        return not self.provider and not self.from_account
 
 
 @dataclass

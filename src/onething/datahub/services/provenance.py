@@ -31,7 +31,7 @@ from onething.catalog.models import OneThingVersion
 from onething.core.crypto import DecryptionError, sm4_decrypt, sm4_encrypt
 
 from ..base import SubjectRef
-from ..models import FieldSource
+from ..models import ACCOUNT_LABEL, FieldSource
 from .access import Actor
 from .prefill import Prefilled, prefill_link
 
@@ -155,6 +155,19 @@ def prefill_settle(
         else:
             sources[spec.element] = Prefilled(value="")
     return Settled(values=out, sources=sources, problems=problems, filled=dict(filled))
+
+
+def sources_with_account(
+    sources: Mapping[str, Prefilled], account: Mapping[str, str]
+) -> dict[str, Prefilled]:
+    """``sources`` with the values that are the applicant's real-name record (``account``: the
+    numbers the apply page shows masked and fills in) recorded as coming from it."""
+    return {
+        element: Prefilled(value=p.value, source_label=ACCOUNT_LABEL)
+        if not p.from_provider and p.value and p.value == account.get(element)
+        else p
+        for element, p in sources.items()
+    }
 
 
 def api_form_key(one_thing: str, subject: Person | Enterprise | None) -> str:

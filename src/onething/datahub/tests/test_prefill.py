@@ -195,3 +195,31 @@ def test_the_reads_behind_a_submitted_form_are_linked_to_the_application(
     client.force_login(zhangsan)
     html = client.get("/me/data-access/").content.decode()
     assert f"办件 {application.number}" in html
+
+
+def test_numbers_filled_in_from_the_account_are_recorded_as_the_real_name_records():
+    from onething.datahub.services import Prefilled, sources_with_account
+
+    registered = Prefilled(value="13812345678", provider="population", source_label="人口库")
+    sources = {
+        "applicant_id_number": Prefilled(value="320183199001011234"),  # filled in from it
+        "applicant_phone": Prefilled(value="13900000000"),  # another number, typed
+        "contact_phone": Prefilled(value=""),
+        "mother_phone": registered,
+    }
+    account = {
+        "applicant_id_number": "320183199001011234",
+        "applicant_phone": "13812345678",
+        "contact_phone": "",
+        "mother_phone": "13812345678",
+    }
+
+    marked = sources_with_account(sources, account)
+
+    assert marked["applicant_id_number"].from_account
+    assert marked["applicant_id_number"].source_label == "实名认证信息"
+    assert not marked["applicant_id_number"].applicant_entered
+    assert marked["applicant_phone"].applicant_entered
+    assert marked["applicant_phone"].source_label == "申请人填写"
+    assert not marked["contact_phone"].from_account
+    assert marked["mother_phone"] is registered
