@@ -22,7 +22,7 @@ to each list, one list after the other, with the demo staff signed in:
   by part of an application number.
 
 It prints p50/p95/p99 per list against the target (p95 < 100 ms), and the resident memory of
-the gunicorn processes and of a running task worker (``onething db_worker``) and outbox sweeper.
+the gunicorn processes and of a running task worker (``onething worker``) and outbox sweeper.
 """
 
 from __future__ import annotations
@@ -196,9 +196,7 @@ def worker_memory(env: dict[str, str], settle: float = 8.0) -> dict[str, float]:
     """Start the task worker and the outbox sweeper as ``make demo`` does; their RSS."""
     python = [sys.executable, "-m", "onething"]
     processes = {
-        "task worker (db_worker)": start(
-            [*python, "db_worker", "--queue-name", "default", "--no-reload"], env
-        ),
+        "task worker": start([*python, "worker", "--queue-name", "default", "--no-reload"], env),
         "outbox sweeper": start([*python, "outbox", "sweep", "--loop", "--interval", "5"], env),
     }
     time.sleep(settle)

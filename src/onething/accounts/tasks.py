@@ -1,4 +1,4 @@
-"""Background work for accounts, run by the task worker (``onething db_worker``)."""
+"""Background work for accounts, run by the task worker (``onething worker``)."""
 
 from __future__ import annotations
 

@@ -29,3 +29,25 @@ class WorkdayOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {'上班' if self.is_workday else '放假'} {self.name}"
+
+
+class WorkerBeat(models.Model):
+    """A running task worker (``onething worker``), and when it last said it was alive.
+
+    The worker writes this every ``ONETHING_WORKER_BEAT_SECONDS`` from a thread of its own and
+    deletes it when it stops cleanly. A row that has gone silent is a worker that was killed:
+    the sweeper requeues the tasks it held at once, instead of waiting for them to grow old.
+    """
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "任务进程心跳"
+        verbose_name_plural = "任务进程心跳"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} {self.host}:{self.pid} {self.beat_at:%H:%M:%S}"

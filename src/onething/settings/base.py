@@ -190,7 +190,12 @@ ONETHING_RECTIFICATION_DAYS = int(env("ONETHING_RECTIFICATION_DAYS", "15") or 15
 # a form posted without its CSRF token gets the site's own page, in Chinese and English
 CSRF_FAILURE_VIEW = "onething.core.views.csrf_failure"
 
-# A background task RUNNING longer than this was left by a killed worker: the sweeper requeues it
+# A task worker (onething worker) says it is alive this often; silent for the second figure, it
+# is dead and the sweeper requeues the task it held (onething.core.recovery)
+ONETHING_WORKER_BEAT_SECONDS = int(env("ONETHING_WORKER_BEAT_SECONDS", "10") or 10)
+ONETHING_WORKER_SILENT_SECONDS = int(env("ONETHING_WORKER_SILENT_SECONDS", "60") or 60)
+# A task RUNNING longer than this, held by a worker without a heartbeat (a plain db_worker), was
+# left by a killed worker: the sweeper requeues it
 ONETHING_TASK_STALE_SECONDS = int(env("ONETHING_TASK_STALE_SECONDS", "900") or 900)
 
 # Optional answerer for the 12345 knowledge base (an OpenAI-compatible endpoint; off when unset)

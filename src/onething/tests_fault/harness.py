@@ -111,6 +111,7 @@ class Site:
     prepared: dict[str, Any] = field(default_factory=dict)
     port: int = 0
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    worker_ids: list[str] = field(default_factory=list)  # of each worker started, the last running
 
     def __post_init__(self) -> None:
         self.port = self.port or free_port()
@@ -187,13 +188,16 @@ class Site:
             return False
 
     def start_worker(self) -> None:
+        self.worker_ids.append(f"fault-worker-{len(self.worker_ids) + 1}")
         self._spawn(
             "worker",
             [
                 sys.executable,
                 "-m",
                 "onething",
-                "db_worker",
+                "worker",
+                "--worker-id",
+                self.worker_ids[-1],
                 "--queue-name",
                 "default",
                 "--no-reload",
@@ -282,10 +286,15 @@ class Site:
                 )
 
     def recover_lost_work(self, *, timeout: float = 60) -> tuple[int, int]:
-        """As if the sweeper's grace periods had passed: tasks left RUNNING by a killed worker
-        started a day ago, unsent messages were written ten minutes ago. Waits until the running
-        sweeper has requeued them and the worker has run them; returns how many of each."""
+        """As if the sweeper's grace periods had passed: the heartbeats of killed workers fell
+        silent ten minutes ago (and tasks left RUNNING started a day ago), unsent messages were
+        written ten minutes ago. Waits until the running sweeper has requeued them and the
+        worker has run them; returns how many of each."""
         db, now = self.db, dt.datetime.now(dt.UTC)
+        db.execute(
+            "UPDATE core_workerbeat SET beat_at = %s WHERE worker_id <> %s",
+            (db.stored(now - dt.timedelta(minutes=10)), self.worker_ids[-1]),
+        )
         running = "FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'"
         unsent = "FROM notify_message WHERE sent_at IS NULL AND error = '' AND channel <> 'inapp'"
         counts = (db.value(f"SELECT COUNT(*) {running}"), db.value(f"SELECT COUNT(*) {unsent}"))

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         python = [sys.executable, "-m", "onething"]
         processes = [
             subprocess.Popen([*python, "runserver", "--noreload", address]),
-            subprocess.Popen([*python, "db_worker", "--queue-name", "default", "--no-reload"]),
+            subprocess.Popen([*python, "worker", "--queue-name", "default", "--no-reload"]),
             # delivers webhook messages whose task was lost, and retries on schedule
             subprocess.Popen([*python, "outbox", "sweep", "--loop", "--interval", "5"]),
         ]

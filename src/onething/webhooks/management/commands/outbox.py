@@ -2,7 +2,7 @@
 
 ``sweep`` delivers every pending message that is due, once; ``sweep --loop`` keeps doing so every
 ``--interval`` seconds until SIGTERM or SIGINT, finishing the round in progress before it exits.
-Run one looping sweeper beside ``onething db_worker`` (more are safe: claims skip locked rows).
+Run one looping sweeper beside ``onething worker`` (more are safe: claims skip locked rows).
 Each round it also requeues background tasks a killed worker left running and resends messages
 whose task was never queued (``onething.core.recovery``, ``onething.notify.services``).
 """
