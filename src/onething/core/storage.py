@@ -77,8 +77,11 @@ class DurableFileSystemStorage(FileSystemStorage):
                     while view:
                         view = view[os.write(fd, view) :]
                 os.fsync(fd)
-            finally:
+            except BaseException:
                 os.close(fd)
+                os.unlink(path)  # no half-written file left behind (a full disk, say)
+                raise
+            os.close(fd)
             if self.file_permissions_mode is not None:
                 os.chmod(path, self.file_permissions_mode)
             return name.replace("\\", "/")

@@ -124,3 +124,16 @@ def test_other_storages_save_each_file_their_own_way():
         storage, [("a/x.pdf", ContentFile(b"one")), ("a/x.pdf", ContentFile(b"two"))]
     )
     assert [storage.open(name).read() for name in names] == [b"one", b"two"]
+
+
+def test_a_file_that_cannot_be_written_whole_is_not_left_behind(tmp_path, monkeypatch):
+    storage = DurableFileSystemStorage(location=tmp_path)
+    storage.save("a/keep.pdf", ContentFile(b"kept"))
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        save_files(storage, [("a/x.pdf", ContentFile(b"x" * 10))])
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == ["keep.pdf"]
