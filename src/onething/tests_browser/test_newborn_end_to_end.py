@@ -92,7 +92,9 @@ def test_newborn_end_to_end_in_the_browser(page, demo_platform, screenshot, acce
     provenance = page.locator("#provenance")
     mother_row = provenance.locator("#source-mother_name")
     assert "来自人口库（句容市公安局）" in mother_row.inner_text()
-    assert "申请人填写" in provenance.locator("#source-applicant_phone").inner_text()
+    # the own phone number, shown masked on the form and filled in from the real-name record
+    assert "取自实名认证信息" in provenance.locator("#source-applicant_phone").inner_text()
+    assert "申请人填写" in provenance.inner_text()  # what the applicant typed
     screenshot("91-newborn-provenance")
 
     # 3. the tracker: every read of my data for this form, under this application
