@@ -210,3 +210,19 @@ def test_an_enterprise_one_thing_previews_the_enterprise_register(signed_in):
     assert "法人库（句容市市场监督管理局）" in html
     assert "句容市味之源餐饮有限公司" in html and "有限责任公司" in html
     assert "企业的信息" in html
+
+
+def test_a_long_tracker_pages_from_newer_to_older_records(signed_in):
+    client = signed_in("zhangsan")
+    client.get(PREVIEW)
+    reads = list(DataAccess.objects.all())
+    for _ in range(20):  # the same reads again and again: more than a page of them
+        for read in reads:
+            read.pk = None
+        DataAccess.objects.bulk_create(reads)
+
+    first = client.get("/me/data-access/").content.decode()
+    assert 'href="?page=2" rel="next">较早的记录</a>' in first and 'rel="prev"' not in first
+    second = client.get("/me/data-access/?page=2").content.decode()
+    assert 'href="?page=1" rel="prev">较新的记录</a>' in second
+    assert "第 2 页，共 2 页" in second
