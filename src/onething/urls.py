@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .core.views import healthz
 
 urlpatterns = [
     path("", include("onething.catalog.urls")),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
 ]
 if settings.ONETHING_OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from .errors import DomainError, PermissionDenied
+from .health import health_now
 
 
 def problem(request: HttpRequest, error: DomainError, status: int) -> HttpResponse:
@@ -40,3 +42,17 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         "submitted. Reload the page and submit again.",
     )
     return problem(request, error, 403)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The platform's health for a load balancer and monitoring (``core.health``): 503 when
+    this process cannot reach the database, else 200 with ``status`` ok or degraded."""
+    health = health_now()
+    response = JsonResponse(
+        health.as_dict(),
+        status=503 if health.status == "down" else 200,
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -542,6 +542,7 @@ PAGES: list[Page] = [
     ),
     get("ratings:stats", lambda w: r("ratings:stats"), EVERYONE),
     get("hotline:help", lambda w: r("hotline:help"), EVERYONE),
+    get("healthz", lambda w: r("healthz"), EVERYONE),
     post(
         "set_language",
         lambda w: r("set_language"),
