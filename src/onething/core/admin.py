@@ -2,7 +2,7 @@ from typing import Any
 
 from django.contrib import admin
 
-from .models import WorkdayOverride
+from .models import WorkdayOverride, WorkerBeat
 from .workdays import overrides_changed
 
 
@@ -18,3 +18,17 @@ class WorkdayOverrideAdmin(admin.ModelAdmin):
     def delete_model(self, request: Any, obj: Any) -> None:
         super().delete_model(request, obj)
         overrides_changed()
+
+
+@admin.register(WorkerBeat)
+class WorkerBeatAdmin(admin.ModelAdmin):
+    """The task workers and their last heartbeat (read only: the workers write it)."""
+
+    list_display = ["worker_id", "host", "pid", "started_at", "beat_at"]
+    ordering = ["-beat_at"]
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: Any, obj: Any = None) -> bool:
+        return False

@@ -34,7 +34,7 @@ class Health:
     oldest_task_wait_s: int = 0
     webhooks_due: int = 0
     oldest_webhook_wait_s: int = 0
-    webhooks_failed: int = 0  # given up on: a person must look (the outbox page)
+    webhooks_failed: int = 0  # given up on: a person must retry them (admin, 待发送回调)
     problems: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, object]:

@@ -934,6 +934,7 @@ ADMIN_PAGES: list[Page] = [
         only("supervisor", "admin"),
         label="rectifications",
     ),
+    get("admin", lambda w: "/admin/core/workerbeat/", only("admin"), label="task workers"),
 ]
 
 
