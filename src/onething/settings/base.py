@@ -187,6 +187,10 @@ ONETHING_API_TOKEN_HOURS = int(env("ONETHING_API_TOKEN_HOURS", "12") or 12)
 # 好差评: working days to rectify a bad rating (国办发〔2019〕51号; local rules vary)
 ONETHING_RECTIFICATION_DAYS = int(env("ONETHING_RECTIFICATION_DAYS", "15") or 15)
 
+# a load balancer's health probe over plain HTTP inside the network gets its answer, not a
+# redirect to HTTPS (production sets SECURE_SSL_REDIRECT)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
 # a form posted without its CSRF token gets the site's own page, in Chinese and English
 CSRF_FAILURE_VIEW = "onething.core.views.csrf_failure"
 

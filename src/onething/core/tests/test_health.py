@@ -99,3 +99,9 @@ def test_the_command_exits_by_status(db, capsys):
         call_command("health", "--json")
     assert stopped.value.code == 1
     assert '"status": "degraded"' in capsys.readouterr().out
+
+
+def test_a_plain_http_probe_is_answered_where_every_page_goes_to_https(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True  # as in production
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
