@@ -222,6 +222,27 @@ class Site:
             ],
         )
 
+    def manage(self, *argv: str) -> str:
+        """One ``onething`` command against the site's database; its output."""
+        return subprocess.run(
+            [sys.executable, "-m", "onething", *argv],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+
+    def enqueue(self, task_path: str, *args: str) -> None:
+        """Queue a background task (by its import path) for the site's worker."""
+        self.manage(
+            "shell",
+            "-c",
+            "from django.utils.module_loading import import_string; "
+            f"import_string({task_path!r}).enqueue(*{list(args)!r})",
+        )
+
     def web_workers(self) -> list[int]:
         out = subprocess.run(
             ["pgrep", "-P", str(self.processes["web"].pid)], capture_output=True, text=True
