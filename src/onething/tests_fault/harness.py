@@ -130,16 +130,20 @@ class Site:
         )
         return env
 
-    def prepare(self) -> dict[str, Any]:
-        out = subprocess.run(
-            [sys.executable, "-m", "onething.tests_fault.prepare"],
+    def _run(self, module: str, *argv: str, timeout: float) -> str:
+        """``python -m module argv…`` with the site's settings and database; its output."""
+        return subprocess.run(
+            [sys.executable, "-m", module, *argv],
             env=self.env,
             cwd=ROOT,
             check=True,
             capture_output=True,
             text=True,
-            timeout=180,
+            timeout=timeout,
         ).stdout
+
+    def prepare(self) -> dict[str, Any]:
+        out = self._run("onething.tests_fault.prepare", timeout=180)
         self.prepared = json.loads(out.strip().splitlines()[-1])
         return self.prepared
 
@@ -224,15 +228,7 @@ class Site:
 
     def manage(self, *argv: str) -> str:
         """One ``onething`` command against the site's database; its output."""
-        return subprocess.run(
-            [sys.executable, "-m", "onething", *argv],
-            env=self.env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        ).stdout
+        return self._run("onething", *argv, timeout=120)
 
     def enqueue(self, task_path: str, *args: str) -> None:
         """Queue a background task (by its import path) for the site's worker."""
