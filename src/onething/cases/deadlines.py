@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from onething.accounts.models import StaffMembership, StaffRole, User
+from onething.core.daily import at_tomorrow, schedule_once
 from onething.core.workdays import WorkCalendarUnknown, add_working_days
 from onething.notify.services import notify
 from onething.org.models import Department
@@ -92,20 +93,12 @@ def deadlines_check(today: dt.date | None = None) -> dict[str, int]:
 
 def deadlines_schedule_once() -> bool:
     """Queue the daily check unless one is already waiting (``onething serve`` calls this)."""
-    from django_tasks_db.models import DBTaskResult
-
-    path = f"{deadlines_daily.func.__module__}.{deadlines_daily.func.__qualname__}"
-    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-        return False
-    deadlines_daily.enqueue()
-    return True
+    return schedule_once(deadlines_daily)
 
 
 @task()
 def deadlines_daily() -> dict[str, int]:
     """Check now, then schedule tomorrow's run at 08:00 local time."""
     result = deadlines_check()
-    tomorrow = timezone.localtime() + dt.timedelta(days=1)
-    at = tomorrow.replace(hour=8, minute=0, second=0, microsecond=0)
-    deadlines_daily.using(run_after=at).enqueue()
+    at_tomorrow(deadlines_daily, hour=8)
     return result

@@ -12,6 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from onething.core.daily import at_tomorrow, schedule_once
+
 from .events import advance, record_event, tell
 from .models import Ticket
 from .services import escalation_recipients
@@ -58,20 +60,12 @@ def tickets_escalate(today: dt.date | None = None) -> int:
 
 def escalate_schedule_once() -> bool:
     """Queue the daily escalation unless one is already waiting."""
-    from django_tasks_db.models import DBTaskResult
-
-    path = f"{escalate_daily.func.__module__}.{escalate_daily.func.__qualname__}"
-    if DBTaskResult.objects.filter(task_path=path, status="READY").exists():
-        return False
-    escalate_daily.enqueue()
-    return True
+    return schedule_once(escalate_daily)
 
 
 @task()
 def escalate_daily() -> int:
     """Escalate now, then schedule tomorrow's run at 08:30 local time."""
     count = tickets_escalate()
-    tomorrow = timezone.localtime() + dt.timedelta(days=1)
-    at = tomorrow.replace(hour=8, minute=30, second=0, microsecond=0)
-    escalate_daily.using(run_after=at).enqueue()
+    at_tomorrow(escalate_daily, hour=8, minute=30)
     return count
