@@ -34,6 +34,7 @@ demo: install
 	$(ONETHING) demo cases
 	$(ONETHING) deadlines schedule
 	$(ONETHING) hotline schedule
+	$(ONETHING) files schedule
 	$(ONETHING) serve
 
 lint: install-dev
