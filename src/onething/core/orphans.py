@@ -33,24 +33,27 @@ BATCH = 500
 
 @dataclass(frozen=True)
 class FileFolder:
-    """The folder a file field stores into, and the field that names its files."""
+    """A folder file fields store into, and every field that names files in it."""
 
     folder: str  # "materials"
-    model: type[Model]
-    field: str
     storage: Storage
+    fields: tuple[tuple[type[Model], str], ...]  # (model, field name)
 
 
 def file_folders() -> list[FileFolder]:
-    """Every file field of the platform's models with a plain folder of its own."""
-    found = []
+    """Every folder of the platform's file fields (the first part of ``upload_to``)."""
+    found: dict[tuple[str, int], list[tuple[type[Model], str, Storage]]] = {}
     for model in apps.get_models():
         for field in model._meta.get_fields():
             if isinstance(field, FileField) and isinstance(field.upload_to, str):
                 folder = field.upload_to.split("/", 1)[0]
                 if folder and "%" not in folder:
-                    found.append(FileFolder(folder, model, field.name, field.storage))
-    return found
+                    key = (folder, id(field.storage))
+                    found.setdefault(key, []).append((model, field.name, field.storage))
+    return [
+        FileFolder(folder, fields[0][2], tuple((m, f) for m, f, _ in fields))
+        for (folder, _), fields in found.items()
+    ]
 
 
 def orphan_files(*, older_than: dt.timedelta = KEEP_FOR) -> Iterator[tuple[Storage, str]]:
@@ -80,13 +83,13 @@ def orphans_prune(*, older_than: dt.timedelta = KEEP_FOR) -> int:
 
 
 def _unnamed(place: FileFolder, names: list[str]) -> Iterator[tuple[Storage, str]]:
+    """Of ``names``, those that no field storing into the folder names."""
     if not names:
         return
-    named = set(
-        place.model._default_manager.filter(**{f"{place.field}__in": names}).values_list(
-            place.field, flat=True
-        )
-    )
+    named: set[str] = set()
+    for model, field in place.fields:
+        rows = model._default_manager.filter(**{f"{field}__in": names})
+        named.update(rows.values_list(field, flat=True))
     for name in names:
         if name not in named:
             yield place.storage, name

@@ -38,7 +38,8 @@ def own_storage(request, monkeypatch, tmp_path):
         else (InMemoryStorage())
     )
     for place in file_folders():
-        monkeypatch.setattr(place.model._meta.get_field(place.field), "storage", storage)
+        for model, field in place.fields:
+            monkeypatch.setattr(model._meta.get_field(field), "storage", storage)
     return storage
 
 
@@ -97,3 +98,13 @@ def test_the_nightly_prune_is_queued_once(db, settings):
     }
     assert orphans_schedule_once() is True
     assert orphans_schedule_once() is False
+
+
+def test_a_file_named_by_any_field_of_a_shared_folder_is_kept(stored_and_lost, own_storage):
+    from onething.cases.models import Task
+    from onething.core.orphans import FileFolder, _unnamed
+
+    shared = FileFolder("materials", own_storage, ((Task, "attachment"), (Material, "file")))
+    lost = [name for _, name in orphan_files(older_than=NOW)]
+    checked = [name for _, name in _unnamed(shared, stored_and_lost + lost)]
+    assert checked == lost  # Material names the kept ones though Task names none of them
