@@ -141,8 +141,16 @@ def throwaway_database(server: str, prefix: str) -> Iterator[str]:
         admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def wait_until_serving(server: subprocess.Popen[bytes], port: int, *, timeout: float) -> None:
-    """Wait for the gunicorn just started to answer on ``port``; kill it and stop if it does not."""
+def wait_until_serving(
+    server: subprocess.Popen[bytes],
+    port: int,
+    *,
+    timeout: float,
+    path: str = "/api/v1/org/regions",
+    expect: int = 200,
+) -> None:
+    """Wait for the gunicorn just started to answer ``path`` on ``port`` with ``expect``; kill
+    it and stop if it does not."""
     import http.client
     import time
 
@@ -150,8 +158,8 @@ def wait_until_serving(server: subprocess.Popen[bytes], port: int, *, timeout: f
     while time.monotonic() < deadline:
         try:
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            conn.request("GET", "/api/v1/org/regions")
-            if conn.getresponse().status == 200:
+            conn.request("GET", path)
+            if conn.getresponse().status == expect:
                 return
         except OSError:
             time.sleep(0.3)

@@ -25,6 +25,9 @@ fixed time, one endpoint after the other:
   parsing, decoding, hashing and checking; the sealed prefill; the 24 fields; the six files
   flushed to the disk), then one journal row instead of the application's rows: the most a
   submission could reach on this stack and machine;
+- the floor again outside Django's request handling and ORM (``bench/benchsite/rawfloor.py``, a
+  plain WSGI application on a second gunicorn at ``--port`` + 1, the reads as hand-written
+  statements): where an intake outside Django would start;
 - with ``--file-kb N``, the same submission again with every file padded to N KB.
 
 Each endpoint first gets ``--warmup`` seconds of untimed requests, so that every worker has
@@ -211,14 +214,19 @@ def checks_alone(env: dict[str, str], body: dict) -> float:
 
 
 def start_server(
-    env: dict[str, str], port: int, workers: int, worker_class: str, threads: int
+    env: dict[str, str],
+    port: int,
+    workers: int,
+    worker_class: str,
+    threads: int,
+    app: str = "onething.wsgi_bench:application",
 ) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "gunicorn",
-            "onething.wsgi_bench:application",
+            app,
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -235,7 +243,8 @@ def start_server(
         env={**env, "ONETHING_WSGI_SETTINGS": "benchsite.settings"},
         cwd=ROOT,
     )
-    wait_until_serving(server, port, timeout=30)
+    raw = "rawfloor" in app  # answers 401 to a request without a token
+    wait_until_serving(server, port, timeout=30, **({"path": "/", "expect": 401} if raw else {}))
     return server
 
 
@@ -345,7 +354,9 @@ acknowledges a submission (the token, version, applicant and certificates held f
 parsed, the files decoded, hashed and checked; the sealed prefill opened and held against the
 form; the 24 fields checked; the six files written and flushed to the disk; the form encrypted)
 and then stores the submission as one journal row (unique per caller and key), with no
-application rows, materials, timeline event or provenance. *files N KB*
+application rows, materials, timeline event or provenance. *floor outside Django* is the same
+work in a plain WSGI application (`bench/benchsite/rawfloor.py`) on a second gunicorn, with
+Django set up only for its settings and database connection. *files N KB*
 is the same with every file padded to N KB. Each row follows a few seconds of untimed warm-up.
 Client CPU is what the load generator itself used (it shares the two cores with the server and
 PostgreSQL). CPU per request is read from `/proc` over the timed seconds: the gunicorn
@@ -383,21 +394,32 @@ def main() -> None:
                 body["prefill_token"] = sealed
                 body["form"] = {**body["form"], **registered}
 
-            def run(name: str, path: str, raw: bytes, headers: dict[str, str], keyed: bool) -> dict:
+            def run_on(
+                process: subprocess.Popen[bytes],
+                port: int,
+                name: str,
+                path: str,
+                raw: bytes,
+                headers: dict[str, str],
+                keyed: bool = True,
+            ) -> dict:
                 def make() -> tuple[bytes, dict[str, str]]:
                     return raw, ({"Idempotency-Key": uuid.uuid4().hex} if keyed else {})
 
                 if args.warmup:  # every worker imports, connects and fills its caches first
-                    drive(args.port, path, make, headers, args.warmup, args.clients, 201)
-                before = (tree_cpu_seconds(server.pid), postgres_cpu_seconds())
+                    drive(port, path, make, headers, args.warmup, args.clients, 201)
+                before = (tree_cpu_seconds(process.pid), postgres_cpu_seconds())
                 busy = machine_busy_seconds()
-                driven = drive(args.port, path, make, headers, args.seconds, args.clients, 201)
+                driven = drive(port, path, make, headers, args.seconds, args.clients, 201)
                 row = summary(name, *driven, args.seconds)
                 per_request = 1000 / max(driven[0], 1)
-                row["web_ms"] = (tree_cpu_seconds(server.pid) - before[0]) * per_request
+                row["web_ms"] = (tree_cpu_seconds(process.pid) - before[0]) * per_request
                 row["db_ms"] = (postgres_cpu_seconds() - before[1]) * per_request
                 row["machine_ms"] = (machine_busy_seconds() - busy) * per_request
                 return row
+
+            def run(name: str, path: str, raw: bytes, headers: dict[str, str], keyed: bool) -> dict:
+                return run_on(server, args.port, name, path, raw, headers, keyed)
 
             raw = json.dumps(body).encode()
             rows = [
@@ -405,6 +427,19 @@ def main() -> None:
                 run("submit 新生儿出生 (5 items)", "/api/v1/applications", raw, auth, True),
                 run("floor: checks, files, one journal row", "/bench/floor", raw, auth, True),
             ]
+            outside = start_server(
+                env,
+                args.port + 1,
+                args.workers,
+                args.worker_class,
+                args.threads,
+                app="benchsite.rawfloor:application",
+            )
+            try:
+                rows.append(run_on(outside, args.port + 1, "floor outside Django", "/", raw, auth))
+            finally:
+                outside.terminate()
+                outside.wait(timeout=20)
             if args.file_kb:
                 rows.append(
                     run(

@@ -1,0 +1,110 @@
+"""The floor again, outside Django's request handling and ORM: a plain WSGI application.
+
+The same work as ``POST /bench/floor`` (``urls.floor``): the caller, version, applicant and
+certificates held found (here with one hand-written statement each), the same parsing and
+checks, the six files written and flushed, one journal row. Django is set up only for its
+settings and its database connection. It measures what an intake outside Django's request
+cycle and ORM would start from; it is benchmark code, never served by the platform.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import django
+
+django.setup()
+
+from django.core.files.storage import default_storage  # noqa: E402
+from django.db import IntegrityError, connection  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from onething.accounts.models import User  # noqa: E402
+from onething.cases.api import SubmissionIn  # noqa: E402
+from onething.cases.checks import check_form  # noqa: E402
+from onething.cases.services import Submission, Upload  # noqa: E402
+from onething.cases.uploads import check_upload  # noqa: E402
+from onething.catalog.guide import compute_guide_cached  # noqa: E402
+from onething.catalog.selectors import _snapshot  # noqa: E402
+from onething.core.crypto import sm3_hex, sm4_encrypt  # noqa: E402
+from onething.core.storage import save_files  # noqa: E402
+from onething.datahub.services.provenance import prefill_open, prefill_settle  # noqa: E402
+
+CALLER = """SELECT t.user_id FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id
+WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)
+AND u.is_active"""
+VERSION = """SELECT v.id, v.digest, v.number FROM catalog_onethingversion v
+JOIN catalog_onething o ON o.id = v.one_thing_id
+WHERE o.code = %s AND o.status = 'published' AND v.retired_at IS NULL
+ORDER BY v.number DESC LIMIT 1"""
+PERSON = "SELECT id FROM accounts_person WHERE user_id = %s LIMIT 1"
+HELD = """SELECT DISTINCT ct.name FROM certificates_certificate c
+JOIN certificates_certificatetype ct ON ct.id = c.type_id
+WHERE c.holder_person_id = %s AND c.status = 'valid'
+AND (c.valid_until IS NULL OR c.valid_until >= %s)"""
+JOURNAL = "INSERT INTO bench_journal (user_id, key, digest, body) VALUES (%s, %s, %s, %s)"
+
+Start = Callable[[str, list[tuple[str, str]]], Any]
+
+
+def application(environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
+    status, answer = _submit(environ)
+    body = json.dumps(answer).encode()
+    start_response(
+        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]
+
+
+def _submit(environ: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+    secret = environ.get("HTTP_AUTHORIZATION", "").removeprefix("Bearer ")
+    today, now = timezone.localdate(), timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(CALLER, [sm3_hex(secret.encode()), now])
+        found = cursor.fetchone()
+        if found is None:
+            return "401 Unauthorized", {"code": "unauthorized"}
+        payload = SubmissionIn.model_validate_json(raw)
+        cursor.execute(VERSION, [payload.one_thing])
+        version_pk, version_digest, version_number = cursor.fetchone()
+        cursor.execute(PERSON, [found[0]])
+        person_pk = cursor.fetchone()[0]
+        cursor.execute(HELD, [person_pk, today])
+        held = {name for (name,) in cursor.fetchall()}
+    uploads = [
+        Upload(f.material, f.filename, base64.b64decode(f.content_base64, validate=True))
+        for f in payload.files
+    ]
+    submission = Submission(payload.one_thing, payload.answers, form=payload.form, uploads=uploads)
+    digest = submission.digest()
+    guide = compute_guide_cached(
+        _snapshot(version_pk, version_digest),
+        version_key=(version_pk, version_digest),
+        version=version_number,
+        answers=payload.answers,
+        held_results=held,
+        start=today,
+    )
+    form_key = f"api:{payload.one_thing}:p:{person_pk}"
+    actor = User(pk=found[0])
+    filled = prefill_open(payload.prefill_token, actor=actor, form_key=form_key) or {}
+    settled = prefill_settle(form_fields=guide.form, filled=filled, values=payload.form)
+    clean, problems = check_form(guide.form, settled.values, today=today)
+    if problems or settled.problems:
+        return "422 Unprocessable Entity", {"code": "submission_incomplete"}
+    checked = [check_upload(u.filename, u.data, material=u.material, digest=u.sm3) for u in uploads]
+    names = save_files(default_storage, [(f"floor/{c.content.name}", c.content) for c in checked])
+    body = {"version": version_pk, "form": clean, "files": names, "answers": payload.answers}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                JOURNAL,
+                [found[0], environ["HTTP_IDEMPOTENCY_KEY"], digest, sm4_encrypt(json.dumps(body))],
+            )
+    except IntegrityError:
+        return "200 OK", {"status": "replayed"}
+    return "201 Created", {"status": "submitted", "digest": digest}
