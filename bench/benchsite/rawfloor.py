@@ -9,7 +9,6 @@ cycle and ORM would start from; it is benchmark code, never served by the platfo
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -18,20 +17,15 @@ import django
 
 django.setup()
 
-from django.core.files.storage import default_storage  # noqa: E402
-from django.db import IntegrityError, connection  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from onething.accounts.models import User  # noqa: E402
 from onething.cases.api import SubmissionIn  # noqa: E402
-from onething.cases.checks import check_form  # noqa: E402
-from onething.cases.services import Submission, Upload  # noqa: E402
-from onething.cases.uploads import check_upload  # noqa: E402
-from onething.catalog.guide import compute_guide_cached  # noqa: E402
 from onething.catalog.selectors import _snapshot  # noqa: E402
-from onething.core.crypto import sm3_hex, sm4_encrypt  # noqa: E402
-from onething.core.storage import save_files  # noqa: E402
-from onething.datahub.services.provenance import prefill_open, prefill_settle  # noqa: E402
+from onething.core.crypto import sm3_hex  # noqa: E402
+
+from .floorwork import Found, journal_entry, journal_store  # noqa: E402
 
 CALLER = """SELECT t.user_id FROM accounts_apitoken t JOIN accounts_user u ON u.id = t.user_id
 WHERE t.digest = %s AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > %s)
@@ -45,7 +39,6 @@ HELD = """SELECT DISTINCT ct.name FROM certificates_certificate c
 JOIN certificates_certificatetype ct ON ct.id = c.type_id
 WHERE c.holder_person_id = %s AND c.status = 'valid'
 AND (c.valid_until IS NULL OR c.valid_until >= %s)"""
-JOURNAL = "INSERT INTO bench_journal (user_id, key, digest, body) VALUES (%s, %s, %s, %s)"
 
 Start = Callable[[str, list[tuple[str, str]]], Any]
 
@@ -65,46 +58,28 @@ def _submit(environ: dict[str, Any]) -> tuple[str, dict[str, str]]:
     today, now = timezone.localdate(), timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(CALLER, [sm3_hex(secret.encode()), now])
-        found = cursor.fetchone()
-        if found is None:
+        caller = cursor.fetchone()
+        if caller is None:
             return "401 Unauthorized", {"code": "unauthorized"}
         payload = SubmissionIn.model_validate_json(raw)
         cursor.execute(VERSION, [payload.one_thing])
         version_pk, version_digest, version_number = cursor.fetchone()
-        cursor.execute(PERSON, [found[0]])
+        cursor.execute(PERSON, [caller[0]])
         person_pk = cursor.fetchone()[0]
         cursor.execute(HELD, [person_pk, today])
         held = {name for (name,) in cursor.fetchall()}
-    uploads = [
-        Upload(f.material, f.filename, base64.b64decode(f.content_base64, validate=True))
-        for f in payload.files
-    ]
-    submission = Submission(payload.one_thing, payload.answers, form=payload.form, uploads=uploads)
-    digest = submission.digest()
-    guide = compute_guide_cached(
-        _snapshot(version_pk, version_digest),
-        version_key=(version_pk, version_digest),
-        version=version_number,
-        answers=payload.answers,
-        held_results=held,
-        start=today,
+    found = Found(
+        actor=User(pk=caller[0]),
+        version_pk=version_pk,
+        version_digest=version_digest,
+        version_number=version_number,
+        snapshot=_snapshot(version_pk, version_digest),
+        held=held,
+        form_key=f"api:{payload.one_thing}:p:{person_pk}",
     )
-    form_key = f"api:{payload.one_thing}:p:{person_pk}"
-    actor = User(pk=found[0])
-    filled = prefill_open(payload.prefill_token, actor=actor, form_key=form_key) or {}
-    settled = prefill_settle(form_fields=guide.form, filled=filled, values=payload.form)
-    clean, problems = check_form(guide.form, settled.values, today=today)
-    if problems or settled.problems:
+    entry = journal_entry(payload, found)
+    if entry is None:
         return "422 Unprocessable Entity", {"code": "submission_incomplete"}
-    checked = [check_upload(u.filename, u.data, material=u.material, digest=u.sm3) for u in uploads]
-    names = save_files(default_storage, [(f"floor/{c.content.name}", c.content) for c in checked])
-    body = {"version": version_pk, "form": clean, "files": names, "answers": payload.answers}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                JOURNAL,
-                [found[0], environ["HTTP_IDEMPOTENCY_KEY"], digest, sm4_encrypt(json.dumps(body))],
-            )
-    except IntegrityError:
+    if not journal_store(caller[0], environ["HTTP_IDEMPOTENCY_KEY"], *entry):
         return "200 OK", {"status": "replayed"}
-    return "201 Created", {"status": "submitted", "digest": digest}
+    return "201 Created", {"status": "submitted", "digest": entry[0]}
