@@ -3,6 +3,7 @@ uploads, the number on success, and my applications."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 
@@ -37,9 +38,9 @@ def test_apply_online_from_the_guide(page, demo_platform, screenshot, accessible
     page.goto(f"/one-things/{NEWBORN}/")
     page.get_by_role("link", name="在线申请").click()
     page.wait_for_url(f"**/apply/{NEWBORN}/**")
-    assert page.get_by_role("heading", name="在线申请：新生儿出生").is_visible()
+    expect(page.get_by_role("heading", name="在线申请：新生儿出生")).to_be_visible()
     assert page.locator('[name="f.applicant_name"]').input_value() == "张三"
-    assert page.get_by_text("以下16份材料不用您提交").is_visible()
+    expect(page.get_by_text("以下16份材料不用您提交")).to_be_visible()
     screenshot("20-apply-form")
     accessible(page)
 
@@ -47,8 +48,8 @@ def test_apply_online_from_the_guide(page, demo_platform, screenshot, accessible
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_load_state("networkidle")
     summary = page.get_by_role("alert").filter(has_text="处需要修改")
-    assert summary.is_visible()
-    assert page.locator("#f-child_name-problem").is_visible()
+    expect(summary).to_be_visible()
+    expect(page.locator("#f-child_name-problem")).to_be_visible()
     assert Application.objects.count() == 0
     screenshot("21-apply-problems")
     accessible(page)
@@ -67,9 +68,9 @@ def test_apply_online_from_the_guide(page, demo_platform, screenshot, accessible
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url("**/me/applications/YJS*/")
     application = Application.objects.get()
-    assert page.get_by_text(f"办件编号：{application.number}").is_visible()
-    assert page.get_by_text("已提交，待受理").first.is_visible()
-    assert page.get_by_text("您的申请已提交").is_visible()
+    expect(page.get_by_text(f"办件编号：{application.number}")).to_be_visible()
+    expect(page.get_by_text("已提交，待受理").first).to_be_visible()
+    expect(page.get_by_text("您的申请已提交")).to_be_visible()
     screenshot("22-application-submitted")
     # base.html puts role="status" on the messages <ul>, which axe reports (listitem); the
     # page itself is checked once the one-time message has been shown
@@ -85,7 +86,7 @@ def test_apply_online_from_the_guide(page, demo_platform, screenshot, accessible
 
     row.get_by_role("link", name=application.number).click()
     page.get_by_role("link", name="撤回申请").click()
-    assert page.get_by_role("heading", name="确定要撤回这件申请吗？").is_visible()
+    expect(page.get_by_role("heading", name="确定要撤回这件申请吗？")).to_be_visible()
     screenshot("24-withdraw-confirm")
     page.get_by_role("button", name="确定撤回").click()
     page.get_by_text("申请已撤回。").wait_for()
@@ -102,7 +103,7 @@ def test_save_a_draft_and_come_back(page, demo_platform, screenshot):
     page.goto("/")
     page.goto(f"/apply/{NEWBORN}/")
     assert page.get_by_label("新生儿姓名").input_value() == "张小宝"
-    assert page.get_by_text("保存的草稿").is_visible()
+    expect(page.get_by_text("保存的草稿")).to_be_visible()
     screenshot("25-apply-draft-restored")
 
 
@@ -114,12 +115,12 @@ def test_a_clerk_applies_for_someone_at_the_window(page, demo_platform, screensh
     # a clerk has no applicant identity of their own: the look-up is open from the start
     page.get_by_label("申请人的公民身份号码").fill("110105194912310021")
     page.get_by_role("button", name="查找申请人").click()
-    assert page.get_by_text("公民身份号码校验位不正确").is_visible()
+    expect(page.get_by_text("公民身份号码校验位不正确")).to_be_visible()
     number = demo_id_number("321183", "19900315", 123)
     page.get_by_label("申请人的公民身份号码").fill(number)
     page.get_by_role("button", name="查找申请人").click()
-    assert page.get_by_role("heading", name="代为申请").is_visible()
-    assert page.get_by_text("3211**********").first.is_visible()
+    expect(page.get_by_role("heading", name="代为申请")).to_be_visible()
+    expect(page.get_by_text("3211**********").first).to_be_visible()
     # the number went by POST: neither the address nor the page carries it
     assert number not in page.url and "for=" in page.url
     assert number not in page.content()

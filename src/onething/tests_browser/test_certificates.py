@@ -4,6 +4,7 @@ QR code) sees 有效 — or 已撤销 once the department revokes it."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 from onething.tests_browser.test_staff_cases import sign_out
@@ -41,14 +42,14 @@ def test_wallet_pdf_and_public_verification(page, demo_platform, screenshot, acc
     # the holder opens the wallet
     sign_in(page, "zhangsan")
     page.goto("/me/wallet/")
-    assert page.get_by_role("heading", name="我的卡包").is_visible()
+    expect(page.get_by_role("heading", name="我的卡包")).to_be_visible()
     card = page.locator(".wallet-card").filter(has_text=number)
-    assert card.get_by_role("heading", name="出生医学证明").is_visible()
-    assert card.get_by_role("img", name=f"核验二维码：{number}").is_visible()
+    expect(card.get_by_role("heading", name="出生医学证明")).to_be_visible()
+    expect(card.get_by_role("img", name=f"核验二维码：{number}")).to_be_visible()
     screenshot("50-wallet")
     accessible(page)
     card.get_by_text("证照内容").click()
-    assert card.get_by_text("新生儿姓名", exact=True).is_visible()
+    expect(card.get_by_text("新生儿姓名", exact=True)).to_be_visible()
     screenshot("51-wallet-certificate-content")
 
     # and downloads the PDF
@@ -60,9 +61,9 @@ def test_wallet_pdf_and_public_verification(page, demo_platform, screenshot, acc
 
     # anyone with the QR code's address sees 有效, with no personal numbers
     page.goto(f"/certificates/verify/{number}/")
-    assert page.get_by_role("heading", name="有效", exact=True).is_visible()
-    assert page.get_by_text("句容市卫生健康委员会").first.is_visible()
-    assert page.get_by_text("张*").is_visible()
+    expect(page.get_by_role("heading", name="有效", exact=True)).to_be_visible()
+    expect(page.get_by_text("句容市卫生健康委员会").first).to_be_visible()
+    expect(page.get_by_text("张*")).to_be_visible()
     holder = certificate.holder_person
     content = page.content()
     assert holder.id_number not in content and holder.masked_id_number not in content
@@ -74,7 +75,7 @@ def test_wallet_pdf_and_public_verification(page, demo_platform, screenshot, acc
     page.get_by_role("textbox", name="证照编号").fill(number)
     page.get_by_role("button", name="核验").click()
     page.wait_for_url(f"**/certificates/verify/{number}/")
-    assert page.get_by_role("heading", name="有效", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="有效", exact=True)).to_be_visible()
     screenshot("53-verify-form")
 
     # once the department revokes it, the page says so
@@ -82,6 +83,6 @@ def test_wallet_pdf_and_public_verification(page, demo_platform, screenshot, acc
         certificate=certificate, actor=User.objects.get(username="coord"), reason="信息有误"
     )
     page.goto(f"/certificates/verify/{number}/")
-    assert page.get_by_role("heading", name="已撤销", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="已撤销", exact=True)).to_be_visible()
     screenshot("54-verify-revoked")
     accessible(page)

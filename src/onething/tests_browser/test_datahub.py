@@ -2,6 +2,7 @@
 raised from it, the applicant's data tracker, and the providing department's objection page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 
@@ -19,7 +20,7 @@ def test_prefill_preview_objection_and_data_tracker(page, demo_platform, screens
 
     # the preview: every prefilled value with the registry it came from
     page.goto(f"/me/prefill/{NEWBORN}/?a.marital_birth=yes")
-    assert page.get_by_role("heading", name="申请前预览：新生儿出生").is_visible()
+    expect(page.get_by_role("heading", name="申请前预览：新生儿出生")).to_be_visible()
     table = page.locator("table.source-table")
     mother = table.get_by_role("row").filter(has_text="母亲姓名")
     assert "刘芳" in mother.inner_text()
@@ -30,7 +31,7 @@ def test_prefill_preview_objection_and_data_tracker(page, demo_platform, screens
     assert "出生医学证明信息（句容市卫生健康委员会）" in place.inner_text()
     marriage = table.get_by_role("row").filter(has_text="结婚证字号")
     assert "婚姻登记信息（句容市民政局）" in marriage.inner_text()
-    assert page.get_by_role("heading", name="需要您在申请表中填写的信息（10项）").is_visible()
+    expect(page.get_by_role("heading", name="需要您在申请表中填写的信息（10项）")).to_be_visible()
     screenshot("60-prefill-preview")
     accessible(page)
 
@@ -42,18 +43,20 @@ def test_prefill_preview_objection_and_data_tracker(page, demo_platform, screens
     screenshot("61-prefill-objection-form")
     address.get_by_role("button", name="提交数据异议").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已提交对“落户地址”的数据异议").is_visible()
+    expect(page.get_by_text("已提交对“落户地址”的数据异议")).to_be_visible()
     assert DataObjection.objects.filter(element="applicant_household_address").exists()
     screenshot("62-prefill-objection-raised")
 
     # the data tracker: who read my data, when, which fields and why
     page.goto("/me/data-access/")
-    assert page.get_by_role("heading", name="我的数据使用记录").is_visible()
+    expect(page.get_by_role("heading", name="我的数据使用记录")).to_be_visible()
     log = page.locator("table.access-log")
-    assert log.get_by_text("从人口库读取您的姓名、公民身份号码、民族、户籍地址").first.is_visible()
-    assert log.get_by_text("办理“新生儿出生”：申请前预览预填信息").first.is_visible()
-    assert log.get_by_text("句容市卫生健康委员会").first.is_visible()
-    assert page.get_by_role("heading", name="我提出的数据异议").is_visible()
+    expect(
+        log.get_by_text("从人口库读取您的姓名、公民身份号码、民族、户籍地址").first
+    ).to_be_visible()
+    expect(log.get_by_text("办理“新生儿出生”：申请前预览预填信息").first).to_be_visible()
+    expect(log.get_by_text("句容市卫生健康委员会").first).to_be_visible()
+    expect(page.get_by_role("heading", name="我提出的数据异议")).to_be_visible()
     screenshot("63-data-access")
     accessible(page)
 
@@ -61,9 +64,9 @@ def test_prefill_preview_objection_and_data_tracker(page, demo_platform, screens
     page.context.clear_cookies()
     sign_in(page, "approver")
     page.goto("/staff/data/objections/")
-    assert page.get_by_role("heading", name="数据异议处理").is_visible()
+    expect(page.get_by_role("heading", name="数据异议处理")).to_be_visible()
     card = page.locator("article.objection-card").first
     assert "落户地址" in card.inner_text() and "302室" in card.inner_text()
-    assert page.get_by_role("heading", name="数据质量统计").is_visible()
+    expect(page.get_by_role("heading", name="数据质量统计")).to_be_visible()
     screenshot("64-staff-data-objections")
     accessible(page)

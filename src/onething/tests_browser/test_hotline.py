@@ -6,6 +6,7 @@ and answers, and the agent closes it and does the return visit (screenshots 80�
 import datetime as dt
 
 import pytest
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 from onething.tests_browser.test_staff_cases import sign_out, submitted_newborn
@@ -37,7 +38,7 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     page.get_by_label("您想问什么？").fill("孩子出生了要办什么")
     page.get_by_role("button", name="提问").click()
     page.get_by_text("第一步：出生医学证明首次签发").wait_for()
-    assert page.get_by_role("link", name="查看“新生儿出生”办事指南，在线申请").is_visible()
+    expect(page.get_by_role("link", name="查看“新生儿出生”办事指南，在线申请")).to_be_visible()
     screenshot("80-help-answer")
     accessible(page)
 
@@ -58,7 +59,7 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     # the ticket page suggests the lead department; the agent routes it there
     page.get_by_text("已受理，工单编号").wait_for()
     ticket = Ticket.objects.get()
-    assert page.get_by_text("138****5678").is_visible()
+    expect(page.get_by_text("138****5678")).to_be_visible()
     late = page.locator("#application-overdue").inner_text()
     assert late.startswith("办件已超期：") and set(late.split("：")[1].split("、")) == overdue
     assert "13812345678" not in page.content()
@@ -76,7 +77,7 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     page.goto("/staff/hotline/department/")
     page.get_by_role("link", name=ticket.number).click()
     page.get_by_role("heading", name="部门答复").wait_for()
-    assert page.locator("#application-overdue").is_visible()  # the department sees it is late
+    expect(page.locator("#application-overdue")).to_be_visible()  # the department sees it is late
     page.get_by_role("button", name="签收办理").click()
     page.get_by_text("已签收，请在答复期限内答复").wait_for()
     page.get_by_label("答复内容").fill(
@@ -98,7 +99,7 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     screenshot("84-hotline-return-visit")
     page.get_by_role("button", name="记录回访").click()
     page.get_by_text("已回访，工单闭环").wait_for()
-    assert page.locator(".status").get_by_text("已回访").is_visible()
+    expect(page.locator(".status").get_by_text("已回访")).to_be_visible()
     screenshot("85-hotline-closed-loop")
     accessible(page)
 
@@ -116,8 +117,8 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     # the same ticket in English: the loop, the history and the overdue case in plain words
     page.get_by_role("button", name="English").click()
     page.get_by_role("heading", name="12345 ticket · Complaint").wait_for()
-    assert page.get_by_role("heading", name="Processing history").is_visible()
+    expect(page.get_by_role("heading", name="Processing history")).to_be_visible()
     assert page.locator("#application-overdue").inner_text().startswith("Application overdue:")
-    assert page.locator(".timeline").get_by_text("Return visit", exact=True).is_visible()
+    expect(page.locator(".timeline").get_by_text("Return visit", exact=True)).to_be_visible()
     screenshot("86-hotline-ticket-en")
     accessible(page)

@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 
@@ -94,7 +95,9 @@ def test_dashboard_and_assessment_sheet_show_the_demo_figures(
     }
     for label, expected in shown.items():
         assert card(page, label) == expected, label
-    assert page.get_by_text(f"按时办结率（{total.on_time}/{total.decided}个部门办件）").is_visible()
+    expect(
+        page.get_by_text(f"按时办结率（{total.on_time}/{total.decided}个部门办件）")
+    ).to_be_visible()
 
     # and so does every row of the one-thing table
     table = page.get_by_role("table", name="按“一件事”统计")
@@ -108,7 +111,7 @@ def test_dashboard_and_assessment_sheet_show_the_demo_figures(
     assert newborn_row.volume == Application.objects.filter(one_thing__code=NEWBORN).count() == 3
     channels = page.get_by_role("table", name="按受理渠道统计")
     for row in summary.by_channel:
-        assert channels.get_by_role("rowheader", name=row.label).is_visible()
+        expect(channels.get_by_role("rowheader", name=row.label)).to_be_visible()
     screenshot("90-insight-dashboard")
     accessible(page)
 
@@ -127,13 +130,13 @@ def test_dashboard_and_assessment_sheet_show_the_demo_figures(
             box = page.locator(f"#criterion-{line.criterion}")
             assert box.locator(".points").inner_text() == figure(line.score), line.label
             for reason in line.reasons:
-                assert box.get_by_text(reason, exact=True).is_visible(), reason
+                expect(box.get_by_text(reason, exact=True), reason).to_be_visible()
     quality = sheet.line("quality")
     finished_newborns = Application.objects.filter(
         one_thing__code=NEWBORN, status__in=["decided", "delivered"]
     ).count()
     assert quality.reasons[0].startswith(f"本季度办结{finished_newborns}件")
-    assert page.locator("#criterion-quality").get_by_text(quality.reasons[0]).is_visible()
+    expect(page.locator("#criterion-quality").get_by_text(quality.reasons[0])).to_be_visible()
     assert page.locator(".sheet-total .stat").inner_text() == figure(sheet.total)
     screenshot("92-insight-sheet")
     accessible(page)
@@ -145,7 +148,7 @@ def test_dashboard_and_assessment_sheet_show_the_demo_figures(
     page.get_by_label("评价说明").nth(2).fill("句容市政务服务中心和华阳街道便民服务中心设专窗")
     page.get_by_role("button", name="保存评价表").click()
     page.get_by_text("评价表已保存。").wait_for()
-    assert page.get_by_text("六项均已评分").is_visible()
+    expect(page.get_by_text("六项均已评分")).to_be_visible()
     saved = assessment_sheet(supervisor, NEWBORN, quarter)
     assert saved.total == sheet.total + 8 + 15 + 9
     assert page.locator(".sheet-total .stat").inner_text() == figure(saved.total)
@@ -157,7 +160,9 @@ def test_dashboard_and_assessment_sheet_show_the_demo_figures(
     )
     offline.get_by_role("button", name="上传", exact=True).click()
     page.get_by_text("已上传佐证材料").wait_for()
-    assert page.locator("#criterion-offline").get_by_role("link", name="专窗照片.png").is_visible()
+    expect(
+        page.locator("#criterion-offline").get_by_role("link", name="专窗照片.png")
+    ).to_be_visible()
     screenshot("93-insight-sheet-saved")
     accessible(page)
 
@@ -187,8 +192,8 @@ def test_dashboard_and_assessment_sheet_show_the_demo_figures(
     # back on the list, the sheet is complete and its total is the same
     page.goto("/staff/insight/assessment/")
     row = page.get_by_role("row").filter(has_text="新生儿出生")
-    assert row.get_by_text("已评完").is_visible()
-    assert row.get_by_text(figure(saved.total), exact=True).first.is_visible()
+    expect(row.get_by_text("已评完")).to_be_visible()
+    expect(row.get_by_text(figure(saved.total), exact=True).first).to_be_visible()
     screenshot("95-insight-assessments-after")
 
     # the same dashboard in English reads the same figures

@@ -5,6 +5,7 @@ is decided until the case is finished."""
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_apply import fill_form
 from onething.tests_browser.test_portal import sign_in
@@ -81,7 +82,7 @@ def test_newborn_journey_across_regions(page, demo_platform, screenshot):
     # the applicant corrects once
     sign_in(page, "lisi")
     page.goto(f"/me/applications/{number}/")
-    assert page.get_by_text("照片背景应为白色").first.is_visible()
+    expect(page.get_by_text("照片背景应为白色").first).to_be_visible()
     page.get_by_label("近期免冠证件照片").set_input_files(
         {"name": "photo.png", "mimeType": "image/png", "buffer": PNG}
     )
@@ -94,7 +95,7 @@ def test_newborn_journey_across_regions(page, demo_platform, screenshot):
     page.goto(f"/staff/cases/{number}/")
     page.get_by_role("button", name="受理", exact=True).click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("跨区域").first.is_visible()
+    expect(page.get_by_text("跨区域").first).to_be_visible()
     screenshot("40-journey-accepted-cross-region")
     sign_out(page)
     application = Application.objects.get(number=number)
@@ -109,7 +110,7 @@ def test_newborn_journey_across_regions(page, demo_platform, screenshot):
 
     sign_in(page, "lisi")
     page.goto(f"/me/applications/{number}/")
-    assert page.get_by_text("全部事项已办结").first.is_visible()
+    expect(page.get_by_text("全部事项已办结").first).to_be_visible()
     screenshot("41-journey-decided-applicant")
 
 
@@ -129,7 +130,7 @@ def test_restaurant_journey_for_an_enterprise(page, demo_platform, screenshot):
     )
     guide = compute_guide(version_current("JS-2022-02").snapshot, start=timezone.localdate())
     page.goto("/one-things/JS-2022-02/")
-    assert page.get_by_text("告知承诺").first.is_visible()
+    expect(page.get_by_text("告知承诺").first).to_be_visible()
     number = apply_in_browser(page, "wangwu", "JS-2022-02", guide)
     assert Application.objects.get(number=number).enterprise.name == "句容市味之源餐饮有限公司"
     sign_out(page)

@@ -7,6 +7,7 @@ e-certificates, and the next application does not ask for them again (两个免�
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_journey import decide_everything
 from onething.tests_browser.test_portal import sign_in
@@ -74,8 +75,8 @@ def test_newborn_end_to_end_in_the_browser(page, demo_platform, screenshot, acce
     page.goto(f"/apply/{NEWBORN}/?{query(FIRST)}")
     mother = page.locator('[name="f.mother_name"]')
     assert mother.input_value() == "刘芳" and mother.get_attribute("readonly") is not None
-    assert page.get_by_text("来自人口库（句容市公安局）").first.is_visible()
-    assert page.get_by_text("来自出生医学证明信息（句容市卫生健康委员会）").first.is_visible()
+    expect(page.get_by_text("来自人口库（句容市公安局）").first).to_be_visible()
+    expect(page.get_by_text("来自出生医学证明信息（句容市卫生健康委员会）").first).to_be_visible()
     assert page.locator('[name="f.child_birth_weight"]').input_value() == "3350"
     screenshot("90-newborn-prefilled-form")
     accessible(page)
@@ -117,7 +118,7 @@ def test_newborn_end_to_end_in_the_browser(page, demo_platform, screenshot, acce
     screenshot("93-newborn-objection-form")
     mother_row.get_by_role("button", name="提交数据异议").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已提交对“母亲姓名”的数据异议").is_visible()
+    expect(page.get_by_text("已提交对“母亲姓名”的数据异议")).to_be_visible()
     sign_out(page)
 
     # 5. 句容市公安局 corrects it
@@ -149,18 +150,18 @@ def test_newborn_end_to_end_in_the_browser(page, demo_platform, screenshot, acce
     names = set(issued.values_list("type__name", flat=True))
     assert {"出生医学证明", "居民户口簿", "医保参保凭证"} <= names
     for certificate in issued:
-        assert page.get_by_text(certificate.number).first.is_visible()
+        expect(page.get_by_text(certificate.number).first).to_be_visible()
     screenshot("96-newborn-wallet")
     birth = issued.get(type__name="出生医学证明")
     assert ["母亲姓名", "刘芳菲"] in birth.data["items"]
     page.goto(f"/certificates/verify/{birth.number}/")
-    assert page.get_by_text("有效").first.is_visible()
+    expect(page.get_by_text("有效").first).to_be_visible()
     screenshot("97-newborn-verified")
 
     # 8. the next application does not ask for what the wallet holds
     page.goto(f"/apply/{NEWBORN}/?{query(SECOND)}")
     exempt = page.get_by_text("卡包")
-    assert exempt.first.is_visible()
+    expect(exempt.first).to_be_visible()
     assert not page.locator("input[type=file]").filter(has_text="出生医学证明").count()
     assert "上传" not in page.locator("body").inner_text().split("出生医学证明")[0][-20:]
     screenshot("98-newborn-second-application")
@@ -198,21 +199,21 @@ def test_window_pickup_in_the_browser(page, demo_platform, screenshot, accessibl
     page.get_by_label("办件编号").fill(application.number)
     page.get_by_role("button", name="查找").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("待领取").first.is_visible()
-    assert page.get_by_text(application.person.masked_id_number).is_visible()
+    expect(page.get_by_text("待领取").first).to_be_visible()
+    expect(page.get_by_text(application.person.masked_id_number)).to_be_visible()
     page.get_by_label("取件码").fill("000000")
     page.get_by_label("领取人的公民身份号码").fill(demo_id_number("321183", "19900315", 123))
     page.get_by_role("button", name="核验并交付").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_role("alert").get_by_text("取件码不正确").is_visible()
+    expect(page.get_by_role("alert").get_by_text("取件码不正确")).to_be_visible()
     screenshot("99-pickup-wrong-code")
     accessible(page)
     page.get_by_label("取件码").fill(code)
     page.get_by_label("领取人的公民身份号码").fill(demo_id_number("321183", "19900315", 123))
     page.get_by_role("button", name="核验并交付").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("全部结果已当面交付").is_visible()
-    assert page.get_by_text("全部结果已交付。").is_visible()
+    expect(page.get_by_text("全部结果已当面交付")).to_be_visible()
+    expect(page.get_by_text("全部结果已交付。")).to_be_visible()
     screenshot("99-pickup-handed-over")
     application.refresh_from_db()
     assert application.status == "delivered"

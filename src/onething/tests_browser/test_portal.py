@@ -1,6 +1,7 @@
 """The portal in a real browser: home, search, a one-thing, signing in as applicant and staff."""
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -15,8 +16,8 @@ def sign_in(page, username: str) -> None:
 
 def test_home_search_and_one_thing(page, demo_platform, screenshot, accessible):
     page.goto("/")
-    assert page.get_by_role("heading", name="一件事，一次办").is_visible()
-    assert page.get_by_role("link", name="新生儿出生").first.is_visible()
+    expect(page.get_by_role("heading", name="一件事，一次办")).to_be_visible()
+    expect(page.get_by_role("link", name="新生儿出生").first).to_be_visible()
     screenshot("01-home")
     accessible(page)
 
@@ -30,15 +31,15 @@ def test_home_search_and_one_thing(page, demo_platform, screenshot, accessible):
 
     results.get_by_role("link", name="企业准营（开办餐饮店）").click()
     page.wait_for_url("**/one-things/**")
-    assert page.get_by_role("heading", name="企业准营（开办餐饮店）").is_visible()
-    assert page.get_by_text("市行政审批局").first.is_visible()
+    expect(page.get_by_role("heading", name="企业准营（开办餐饮店）")).to_be_visible()
+    expect(page.get_by_text("市行政审批局").first).to_be_visible()
     screenshot("03-one-thing")
     accessible(page)
 
 
 def test_applicant_signs_in_and_sees_masked_numbers(page, demo_platform, screenshot, accessible):
     sign_in(page, "zhangsan")
-    assert page.get_by_role("heading", name="张三，您好").is_visible()
+    expect(page.get_by_role("heading", name="张三，您好")).to_be_visible()
     body = page.content()
     assert "**********" in body and "****" in body
     screenshot("04-applicant-home")
@@ -47,16 +48,16 @@ def test_applicant_signs_in_and_sees_masked_numbers(page, demo_platform, screens
 
 def test_staff_sign_in_shows_their_workbench(page, demo_platform, screenshot, accessible):
     sign_in(page, "supervisor")
-    assert page.get_by_role("heading", name="蒋督查 的工作台").is_visible()
-    assert page.get_by_text("监督管理人员").first.is_visible()
-    assert page.get_by_text("本地区工作人员").is_visible()
+    expect(page.get_by_role("heading", name="蒋督查 的工作台")).to_be_visible()
+    expect(page.get_by_text("监督管理人员").first).to_be_visible()
+    expect(page.get_by_text("本地区工作人员")).to_be_visible()
     screenshot("05-supervisor-home")
     accessible(page)
 
     page.get_by_role("button", name="退出").click()
     sign_in(page, "coord")
-    assert page.get_by_text("句容市卫生健康委员会").first.is_visible()
-    assert page.get_by_text("本部门牵头的“一件事”").is_visible()
+    expect(page.get_by_text("句容市卫生健康委员会").first).to_be_visible()
+    expect(page.get_by_text("本部门牵头的“一件事”")).to_be_visible()
     screenshot("06-coordinator-home")
 
 
@@ -65,14 +66,14 @@ def test_wrong_password_and_english(page, demo_platform, screenshot):
     page.get_by_label("用户名").fill("zhangsan")
     page.get_by_label("密码").fill("wrong")
     page.get_by_role("button", name="登录").last.click()
-    assert page.get_by_text("用户名或密码不正确").is_visible()
+    expect(page.get_by_text("用户名或密码不正确")).to_be_visible()
     screenshot("07-sign-in-error")
 
     page.goto("/")
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state("networkidle")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", name="Do it once").is_visible()
+    expect(page.get_by_role("heading", name="Do it once")).to_be_visible()
     screenshot("08-home-english")
 
 

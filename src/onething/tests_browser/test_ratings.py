@@ -3,6 +3,7 @@ lead department (句容市卫健委) replies, the region's supervisor sees it an
 visit, and the applicant rates again (screenshots 70–75)."""
 
 import pytest
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 from onething.tests_browser.test_staff_cases import sign_out, submitted_newborn
@@ -31,8 +32,8 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     sign_in(page, "zhangsan")
     page.goto(f"/me/applications/{number}/rate/")
     block = page.locator("#rate-application")
-    assert page.get_by_role("heading", name="评价这次办事").is_visible()
-    assert block.get_by_role("radio", name="非常满意").is_visible()
+    expect(page.get_by_role("heading", name="评价这次办事")).to_be_visible()
+    expect(block.get_by_role("radio", name="非常满意")).to_be_visible()
     screenshot("70-rate-application")
     accessible(page)
 
@@ -41,8 +42,8 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     block.get_by_label("意见和建议（选填，500字以内）").fill("出生医学证明来回跑了两次")
     block.get_by_role("button", name="提交评价").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已转交句容市卫生健康委员会整改").is_visible()
-    assert block.get_by_text("待整改答复").is_visible()
+    expect(page.get_by_text("已转交句容市卫生健康委员会整改")).to_be_visible()
+    expect(block.get_by_text("待整改答复")).to_be_visible()
     screenshot("71-rated-rectification-opened")
     rating = Rating.objects.get(application__number=number, target="application")
     assert rating.level == 2 and rating.tags == ["多次跑动"]
@@ -52,11 +53,11 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     sign_in(page, "coord")
     page.goto("/staff/rectifications/")
     row = page.locator("tr", has_text=number)
-    assert row.get_by_text("不满意").is_visible()
+    expect(row.get_by_text("不满意")).to_be_visible()
     accessible(page)
     row.get_by_role("link", name="新生儿出生").click()
     page.wait_for_url("**/staff/rectifications/*/")
-    assert page.get_by_text("出生医学证明来回跑了两次").is_visible()
+    expect(page.get_by_text("出生医学证明来回跑了两次")).to_be_visible()
     accessible(page)
     page.get_by_label("整改情况或解释说明（会告知申请人）").fill(
         "已在办事指南中写明出生医学证明的领取方式，今后由医院直接推送，不需要再跑。"
@@ -64,14 +65,14 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     screenshot("72-staff-reply")
     page.get_by_role("button", name="提交答复").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已答复。申请人会收到通知").is_visible()
+    expect(page.get_by_text("已答复。申请人会收到通知")).to_be_visible()
     sign_out(page)
 
     # the supervisor sees it waiting for the return visit, and records it
     sign_in(page, "supervisor")
     page.goto("/staff/rectifications/?status=replied")
     row = page.locator("tr", has_text=number)
-    assert row.get_by_text("已答复，待回访").is_visible()
+    expect(row.get_by_text("已答复，待回访")).to_be_visible()
     row.get_by_role("link", name="新生儿出生").click()
     page.wait_for_url("**/staff/rectifications/*/")
     page.get_by_label("满意", exact=True).check()
@@ -79,7 +80,7 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     screenshot("73-supervisor-return-visit")
     page.get_by_role("button", name="记录回访并办结").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("回访已记录，整改办结").is_visible()
+    expect(page.get_by_text("回访已记录，整改办结")).to_be_visible()
     assert Rectification.objects.get(rating=rating).status == "closed"
     sign_out(page)
 
@@ -87,16 +88,16 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     sign_in(page, "zhangsan")
     page.goto(f"/me/applications/{number}/rate/")
     block = page.locator("#rate-application")
-    assert block.get_by_text("整改之后，您现在满意吗？").is_visible()
-    assert block.get_by_text("今后由医院直接推送").is_visible()
+    expect(block.get_by_text("整改之后，您现在满意吗？")).to_be_visible()
+    expect(block.get_by_text("今后由医院直接推送")).to_be_visible()
     block.get_by_role("radio", name="满意", exact=True).check()
     block.get_by_label("进度告知及时").check()
     screenshot("74-rate-again")
     accessible(page)
     block.get_by_role("button", name="提交重新评价").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("感谢您的评价！").is_visible()
-    assert block.get_by_text("整改后重新评价").is_visible()
+    expect(page.get_by_text("感谢您的评价！")).to_be_visible()
+    expect(block.get_by_text("整改后重新评价")).to_be_visible()
     screenshot("75-rated-again")
     again = Rating.objects.get(supersedes=rating)
     assert again.level == 4 and again.tags == ["进度告知及时"]
@@ -104,6 +105,6 @@ def test_rate_rectify_and_rate_again(page, demo_platform, screenshot, accessible
     # the public figures count the re-rating, not the first one, and name nobody
     page.goto("/ratings/")
     row = page.locator("tr", has_text="句容市卫生健康委员会")
-    assert row.get_by_text("100.0%").first.is_visible()
+    expect(row.get_by_text("100.0%").first).to_be_visible()
     assert "张三" not in page.locator("main").inner_text()
     accessible(page)

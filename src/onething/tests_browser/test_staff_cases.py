@@ -3,6 +3,7 @@ acceptance, and the departments deciding their tasks in parallel (screenshots 30
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from onething.tests_browser.test_portal import sign_in
 
@@ -45,14 +46,14 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
     page.wait_for_url("**/staff/cases/")
     page.wait_for_load_state("networkidle")
     row = page.locator("tr", has_text=number)
-    assert row.get_by_text("已提交，待受理").is_visible()
-    assert row.get_by_text("受理期限").is_visible()
+    expect(row.get_by_text("已提交，待受理")).to_be_visible()
+    expect(row.get_by_text("受理期限")).to_be_visible()
     screenshot("30-staff-queue")
     accessible(page)
 
     row.get_by_role("link", name=number).click()
     page.wait_for_url(f"**/staff/cases/{number}/")
-    assert page.get_by_role("heading", name="预审：请选择一种处理方式").is_visible()
+    expect(page.get_by_role("heading", name="预审：请选择一种处理方式")).to_be_visible()
     assert "13812345678" not in page.content()
     screenshot("31-staff-case")
     accessible(page)
@@ -70,8 +71,8 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
     screenshot("32-staff-correction-form")
     page.get_by_role("button", name="发出补正告知").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已一次性告知2处需要补正的内容").is_visible()
-    assert page.get_by_role("heading", name="等待申请人补正").is_visible()
+    expect(page.get_by_text("已一次性告知2处需要补正的内容")).to_be_visible()
+    expect(page.get_by_role("heading", name="等待申请人补正")).to_be_visible()
     screenshot("33-staff-correction-issued")
 
     notice = Correction.objects.get(application__number=number)
@@ -87,8 +88,8 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
     page.reload()
     page.get_by_role("button", name="受理", exact=True).click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已受理，已分送9个事项到各部门办理").is_visible()
-    assert page.get_by_role("link", name="受理通知书").is_visible()
+    expect(page.get_by_text("已受理，已分送9个事项到各部门办理")).to_be_visible()
+    expect(page.get_by_role("link", name="受理通知书")).to_be_visible()
     screenshot("34-staff-accepted")
     sign_out(page)
 
@@ -96,7 +97,7 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
     sign_in(page, "coord")
     page.get_by_role("link", name="待办件").click()
     page.wait_for_url("**/staff/tasks/")
-    assert page.get_by_role("link", name="出生医学证明首次签发").is_visible()
+    expect(page.get_by_role("link", name="出生医学证明首次签发")).to_be_visible()
     screenshot("35-approver-inbox")
     accessible(page)
 
@@ -107,7 +108,7 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
     page.get_by_label("准予").check()
     page.get_by_role("button", name="提交决定").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("已办理：出生医学证明首次签发").is_visible()
+    expect(page.get_by_text("已办理：出生医学证明首次签发")).to_be_visible()
 
     # 民政 confirms the marriage record (no demo approver there: the platform admin does it)
     task_decide(
@@ -117,7 +118,7 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
         opinion="婚姻登记信息一致",
     )
     page.goto(f"/staff/cases/{number}/")
-    assert page.get_by_role("heading", name="牵头部门全案视图：各部门办理情况").is_visible()
+    expect(page.get_by_role("heading", name="牵头部门全案视图：各部门办理情况")).to_be_visible()
     screenshot("37-lead-case-view")
     sign_out(page)
 
@@ -126,8 +127,8 @@ def test_window_pre_review_then_parallel_decisions(page, demo_platform, screensh
     page.get_by_role("link", name="待办件").click()
     page.get_by_role("link", name="出生登记").click()
     page.get_by_role("heading", name="前序事项的结果").wait_for()
-    assert page.get_by_text("婚姻登记信息一致").is_visible()
-    assert page.get_by_role("heading", name="作出决定").is_visible()
+    expect(page.get_by_text("婚姻登记信息一致")).to_be_visible()
+    expect(page.get_by_role("heading", name="作出决定")).to_be_visible()
     screenshot("38-police-task-released")
     application.refresh_from_db()
     assert application.status == AppState.ACCEPTED
@@ -147,7 +148,7 @@ def test_the_case_page_on_a_phone(browser, live_server, demo_platform):
     phone = context.new_page()
     sign_in(phone, "clerk")
     phone.goto(f"/staff/cases/{application.number}/")
-    assert phone.get_by_role("button", name="受理", exact=True).is_visible()
+    expect(phone.get_by_role("button", name="受理", exact=True)).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the case page must not scroll sideways on a phone"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
