@@ -28,6 +28,10 @@ fixed time, one endpoint after the other:
 - the floor again outside Django's request handling and ORM (``bench/benchsite/rawfloor.py``, a
   plain WSGI application on a second gunicorn at ``--port`` + 1, the reads as hand-written
   statements): where an intake outside Django would start;
+- the whole submission outside Django (``bench/benchsite/rawintake.py``, on the same second
+  gunicorn): the floor's work plus every row the platform writes, in hand-written SQL. Before
+  it is measured, one submission to it and one to the platform, each with a fresh prefill,
+  must have written the same rows (``rawintake.differences``), or the benchmark stops;
 - with ``--file-kb N``, the same submission again with every file padded to N KB.
 
 Each endpoint first gets ``--warmup`` seconds of untimed requests, so that every worker has
@@ -57,6 +61,7 @@ import time
 import uuid
 from contextlib import nullcontext
 from pathlib import Path
+from typing import Any
 
 from measure import (
     machine_busy_seconds,
@@ -134,16 +139,21 @@ body = {"one_thing": "JS-2022-07", "answers": answers, "form": payload.form, "fi
 print(json.dumps({"token": secret, "body": body, "vendor": connection.vendor,
                   "items": [i.name for i in guide.items]}))
 """
+    data = django_run(env, code, json.dumps(ANSWERS))
+    return data["token"], data
+
+
+def django_run(env: dict[str, str], code: str, *args: str) -> Any:
+    """Run ``code`` in a Python with the benchmark's settings; the JSON of its last line."""
     out = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(ANSWERS)],
+        [sys.executable, "-c", code, *args],
         env=env,
         cwd=ROOT,
         check=True,
         capture_output=True,
         text=True,
     ).stdout
-    data = json.loads(out.strip().splitlines()[-1])
-    return data["token"], data
+    return json.loads(out.strip().splitlines()[-1])
 
 
 CHECKS = r"""
@@ -243,29 +253,59 @@ def start_server(
         env={**env, "ONETHING_WSGI_SETTINGS": "benchsite.settings"},
         cwd=ROOT,
     )
-    raw = "rawfloor" in app  # answers 401 to a request without a token
+    raw = "raw" in app  # answers 401 to a request without a token
     wait_until_serving(server, port, timeout=30, **({"path": "/", "expect": 401} if raw else {}))
     return server
+
+
+def post(port: int, path: str, body: dict, headers: dict[str, str]) -> tuple[int, dict]:
+    """POST JSON on loopback; the status and the JSON answer."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", path, body=json.dumps(body), headers=headers)
+    response = conn.getresponse()
+    answer = json.loads(response.read() or b"{}")
+    conn.close()
+    return response.status, answer
 
 
 def prefill(port: int, token: str) -> tuple[str, dict[str, str]]:
     """What a client gets from the prefill endpoint before submitting: the sealed token and the
     registries' values, which it submits as they are (a locked one may not be changed)."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request(
-        "POST",
-        "/api/v1/data/prefill/JS-2022-07",
-        body=json.dumps({"answers": ANSWERS}),
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-    )
-    response = conn.getresponse()
-    body = response.read()
-    conn.close()
-    if response.status != 200:
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    status, answer = post(port, "/api/v1/data/prefill/JS-2022-07", {"answers": ANSWERS}, headers)
+    if status != 200:
         return "", {}
-    answer = json.loads(body)
     values = {f["element"]: f["value"] for f in answer["fields"] if f["from_provider"]}
     return str(answer.get("prefill_token", "")), values
+
+
+def same_rows(env: dict[str, str], port: int, token: str, body: dict) -> None:
+    """Submit the same body once to the platform and once to the intake outside Django, each
+    with a fresh prefill, and stop unless both wrote the same rows (``rawintake.differences``):
+    the intake's figures count only if it does the platform's work."""
+    numbers = []
+    for where, path in [(port, "/api/v1/applications"), (port + 1, "/intake")]:
+        sealed, registered = prefill(port, token)
+        fresh = {**body, "prefill_token": sealed, "form": {**body["form"], **registered}}
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": uuid.uuid4().hex,
+        }
+        status, answer = post(where, path, fresh, headers)
+        if status != 201:
+            sys.exit(f"{path} answered {status}: {answer}")
+        numbers.append(answer["number"])
+    code = (
+        "import json, sys, django; django.setup()\n"
+        "from benchsite.rawintake import differences\n"
+        "print(json.dumps(differences(*sys.argv[1:])))"
+    )
+    found = django_run(env, code, *numbers)
+    if found:
+        sys.exit(
+            "the intake outside Django wrote other rows than the platform:\n" + "\n".join(found)
+        )
 
 
 def padded(body: dict, kb: int) -> dict:
@@ -356,7 +396,13 @@ form; the 24 fields checked; the six files written and flushed to the disk; the 
 and then stores the submission as one journal row (unique per caller and key), with no
 application rows, materials, timeline event or provenance. *floor outside Django* is the same
 work in a plain WSGI application (`bench/benchsite/rawfloor.py`) on a second gunicorn, with
-Django set up only for its settings and database connection. *files N KB*
+Django set up only for its settings and database connection. *intake outside Django* is the
+whole submission there (`bench/benchsite/rawintake.py`): the floor's work and every row the
+platform writes (the application, its materials, the idempotency key, the first hash-chained
+event, where each form value came from, the registry reads linked), the reads and writes in
+hand-written SQL, the writes in two statements; before it is measured, one submission to it and
+one to the platform with the same body must have written the same rows, or the benchmark stops.
+*files N KB*
 is the same with every file padded to N KB. Each row follows a few seconds of untimed warm-up.
 Client CPU is what the load generator itself used (it shares the two cores with the server and
 PostgreSQL). CPU per request is read from `/proc` over the timed seconds: the gunicorn
@@ -433,10 +479,23 @@ def main() -> None:
                 args.workers,
                 args.worker_class,
                 args.threads,
-                app="benchsite.rawfloor:application",
+                app="benchsite.rawintake:application",
             )
             try:
-                rows.append(run_on(outside, args.port + 1, "floor outside Django", "/", raw, auth))
+                same_rows(env, args.port, token, body)
+                rows.append(
+                    run_on(outside, args.port + 1, "floor outside Django", "/floor", raw, auth)
+                )
+                rows.append(
+                    run_on(
+                        outside,
+                        args.port + 1,
+                        "intake outside Django: every row, hand-written SQL",
+                        "/intake",
+                        raw,
+                        auth,
+                    )
+                )
             finally:
                 outside.terminate()
                 outside.wait(timeout=20)
@@ -494,6 +553,11 @@ def main() -> None:
         f"the machine each ({rows[2]['rps'] / rows[0]['rps'] if rows[0]['rps'] else 0:.2f}× the "
         f"bare endpoint). That is the most a submission could reach on this stack and machine "
         f"with nothing of the application written yet.",
+        f"Outside Django's request handling and ORM, the floor costs the machine "
+        f"{rows[3]['machine_ms']:.1f} ms; the whole submission there, every row the platform "
+        f"writes in hand-written SQL, {rows[4]['rps']:.1f}/s at {rows[4]['machine_ms']:.1f} ms "
+        f"each. 300 a second on {os.cpu_count()} cores allows "
+        f"{1000 * (os.cpu_count() or 1) / 300:.1f} ms.",
         f"Memory of gunicorn (master + workers): {memory:.0f} MB RSS.",
     ]
     print("\n".join(lines))

@@ -284,30 +284,39 @@ def provenance_record(
     the form (``filled``: everything the registries returned for it) to the application.
     Returns how many reads were linked. Recording twice changes nothing; ``fresh`` (an
     application stored in this transaction, with no sources yet) skips looking for them."""
-    stored = json.loads(application.form_data or "{}")
     existing = set() if fresh else set(application.field_sources.values_list("element", flat=True))
-    rows = []
-    for element, p in sources.items():
-        if element in existing or stored.get(element) in (None, ""):
-            continue
-        rows.append(
-            FieldSource(
-                application=application,
-                element=element,
-                provider=p.provider,
-                provider_field=p.provider_field,
-                source_label=p.source_label[:128],
-                fetched_at=p.fetched_at,
-                locked=p.locked,
-                access_id=p.access_id,
-                subject_kind=p.subject.kind if p.subject else "",
-                subject_number=p.subject.number if p.subject else "",
-                note=p.note[:255],
-            )
-        )
+    rows = field_sources(
+        application,
+        {k: p for k, p in sources.items() if k not in existing},
+        stored_form=json.loads(application.form_data or "{}"),
+    )
     FieldSource.objects.bulk_create(rows)
     behind = {f"read:{k}": p for k, p in (filled or {}).items()}  # changed values' reads too
     return prefill_link(filled={**behind, **sources}, application=application)
+
+
+def field_sources(
+    application: Application, sources: Mapping[str, Prefilled], *, stored_form: Mapping[str, Any]
+) -> list[FieldSource]:
+    """The unsaved rows that keep where each stored value of the form came from (a value the
+    application does not hold, left empty, has none)."""
+    return [
+        FieldSource(
+            application=application,
+            element=element,
+            provider=p.provider,
+            provider_field=p.provider_field,
+            source_label=p.source_label[:128],
+            fetched_at=p.fetched_at,
+            locked=p.locked,
+            access_id=p.access_id,
+            subject_kind=p.subject.kind if p.subject else "",
+            subject_number=p.subject.number if p.subject else "",
+            note=p.note[:255],
+        )
+        for element, p in sources.items()
+        if stored_form.get(element) not in (None, "")
+    ]
 
 
 def source_as_prefilled(source: FieldSource, value: str) -> Prefilled:
