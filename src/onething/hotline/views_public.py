@@ -27,7 +27,7 @@ from .answerers import Answer, answer_question
 from .models import KnowledgeEntry, Ticket
 from .selectors import ticket_get, tickets_of_applicant
 from .throttling import help_throttle
-from .workflow import ACTION_NAMES, TicketState
+from .workflow import ACTION_NAMES, TicketState, word_shown
 
 APPLICANT_TYPES = [
     (Ticket.Type.CONSULTATION, Ticket.Type.CONSULTATION.label),
@@ -173,7 +173,12 @@ def help_ticket(request: HttpRequest, number: str) -> HttpResponse:
             messages.success(request, _("感谢您的评价。"))
             return redirect("hotline:help_ticket", number=number)
     events = [
-        {"at": e.at, "what": _(PLAIN.get(e.action, ACTION_NAMES.get(e.action, e.action)))}
+        {
+            "at": e.at,
+            "what": _(PLAIN[e.action])
+            if e.action in PLAIN
+            else word_shown(ACTION_NAMES.get(e.action, e.action)),
+        }
         for e in ticket.events.exclude(action="route_refused")
     ]
     return render(

@@ -52,7 +52,7 @@ from .selectors import (
     tickets_for_department,
     tickets_of_region,
 )
-from .workflow import ACTION_NAMES, LOOP, TicketState
+from .workflow import ACTION_NAMES, LOOP, TicketState, word_shown
 
 S = TicketState
 STATUS_FOR_ERROR = {NotFound: 404, PermissionDenied: 403, Conflict: 409}
@@ -229,14 +229,14 @@ def suggest(request: HttpRequest) -> HttpResponse:
 
 
 def _loop(ticket: Ticket, actions: set[str]) -> list[dict[str, Any]]:
-    return [{"name": _(step), "done": bool(LOOP_EVENTS[step] & actions)} for step in LOOP]
+    return [{"name": word_shown(step), "done": bool(LOOP_EVENTS[step] & actions)} for step in LOOP]
 
 
 def _events(ticket: Ticket) -> list[dict[str, Any]]:
     return [
         {
             "event": event,
-            "what": _(ACTION_NAMES.get(event.action, event.action)),
+            "what": word_shown(ACTION_NAMES.get(event.action, event.action)),
             "department": event.department.name if event.department else "",
         }
         for event in ticket.events.select_related("department")

@@ -18,8 +18,8 @@ Services ask ``ticket_next(state, action)``; nothing else decides what may follo
 
 from __future__ import annotations
 
+from django.utils.translation import gettext, gettext_noop, pgettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from onething.core.errors import Conflict
 
@@ -70,7 +70,7 @@ TICKET_TRANSITIONS: dict[tuple[str, str], str] = {
     (S.VISITED, "reopen"): S.RECEIVED,
 }
 
-# the words are marked for translation (gettext_noop): pages translate them when shown,
+# the words are marked for translation (gettext_noop): pages show them with ``word_shown``,
 # error messages keep the Chinese
 ACTION_NAMES = {
     "receive": gettext_noop("受理"),
@@ -111,3 +111,12 @@ def ticket_next(state: str, action: str) -> str:
             details={"state": state, "action": action},
         )
     return target
+
+
+def word_shown(word: str) -> str:
+    """A step or action of the loop (``ACTION_NAMES``, ``LOOP``) in the page's language. 受理
+    here is taking in a call ("Intake"), not accepting an application ("Accept", the case
+    page's button), so it has its own context."""
+    if word == "受理":
+        return pgettext("12345 hotline", "受理")
+    return gettext(word)

@@ -120,5 +120,6 @@ def test_a_complaint_travels_the_closed_loop(page, demo_platform, screenshot, ac
     expect(page.get_by_role("heading", name="Processing history")).to_be_visible()
     assert page.locator("#application-overdue").inner_text().startswith("Application overdue:")
     expect(page.locator(".timeline").get_by_text("Return visit", exact=True)).to_be_visible()
+    expect(page.locator(".timeline").get_by_text("Intake", exact=True)).to_be_visible()
     screenshot("86-hotline-ticket-en")
     accessible(page)

@@ -7,9 +7,11 @@ import pytest
 from onething.core.errors import Conflict
 from onething.hotline.workflow import (
     ACTION_NAMES,
+    LOOP,
     TICKET_TRANSITIONS,
     TicketState,
     ticket_next,
+    word_shown,
 )
 
 STATES = [value for value, _ in TicketState.CHOICES]
@@ -52,3 +54,13 @@ def test_escalation_and_supervision_only_flag_open_tickets():
     for (state, action), target in TICKET_TRANSITIONS.items():
         if action in {"escalate", "supervise"}:
             assert state in TicketState.OPEN and target == state
+
+
+def test_the_loop_words_in_english_take_a_call_in_not_an_application():
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert word_shown(LOOP[0]) == word_shown(ACTION_NAMES["receive"]) == "Intake"
+        assert word_shown(ACTION_NAMES["assign"]) == "Route"
+        assert translation.gettext("受理") == "Accept"  # the case page's button is unchanged
+    assert word_shown("受理") == "受理"
