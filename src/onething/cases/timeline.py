@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onething.audit.models import Event
 from onething.ratings.timeline import BY_APPLICANT as RATING_BY_APPLICANT
+from onething.ratings.timeline import FOR_STAFF as RATING_FOR_STAFF
 from onething.ratings.timeline import PLAIN as RATING_WORDS
 
 PLAIN = {
@@ -38,6 +39,15 @@ PLAIN = {
 }
 HIDDEN_FROM_APPLICANTS = {"task_created", "task_claimed"}
 PLAIN.update(RATING_WORDS)
+# what staff read instead where the plain words speak to the applicant (“您”)
+FOR_STAFF = {
+    "submitted": _("申请人提交申请"),
+    "correction_issued": _("已一次性告知补正"),
+    "correction_answered": _("申请人已补正，继续办理"),
+    "task_return": _("部门退回，需申请人补充材料"),
+    "certificate_issued": _("已签发电子证照"),
+    **RATING_FOR_STAFF,
+}
 BY_YOU = {"submitted", "correction_answered", "withdrawn", *RATING_BY_APPLICANT}
 
 
@@ -54,7 +64,8 @@ def timeline_for(
     for event in events:
         if not for_staff and event.kind in HIDDEN_FROM_APPLICANTS:
             continue
-        what = str(PLAIN.get(event.kind, event.kind))
+        words = FOR_STAFF if for_staff and event.kind in FOR_STAFF else PLAIN
+        what = str(words.get(event.kind, event.kind))
         if event.task is not None:
             what = f"{what}：{event.task.item_name}"
         rows.append(

@@ -16,4 +16,9 @@ PLAIN = {
     "rating_refused": _("评价未被受理"),
     "rectification_refused": _("整改操作未被受理"),
 }
+# the same events as staff read them: said of the applicant, not to them
+FOR_STAFF = {
+    "rating_submitted": _("申请人已评价"),
+    "rating_resubmitted": _("整改回访后，申请人已重新评价"),
+}
 BY_APPLICANT = frozenset({"rating_submitted", "rating_resubmitted", "rating_refused"})

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from onething.accounts.models import StaffRole
 from onething.cases.models import Correction
-from onething.cases.services import application_accept, task_decide
+from onething.cases.services import application_accept, correction_issue, task_decide
 from onething.cases.workflow import AppState, TaskState
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,18 @@ def test_the_case_page_masks_personal_numbers(submit, signed_in):
     assert "321183199003151094" not in body and "3211**********1094" in body
     assert "新生儿出生医学记录（助产机构提供）" in body
     assert "受理" in body and "一次性告知补正" in body and "不予受理" in body
+
+
+def test_the_case_pages_timeline_speaks_of_the_applicant_not_to_them(submit, signed_in, user):
+    application = submit()
+    correction_issue(
+        application=application,
+        actor=user("clerk"),
+        deficiencies=[{"kind": "material", "target": "近期免冠证件照片", "reason": "照片模糊"}],
+    )
+    body = signed_in("clerk").get(case_url(application)).content.decode()
+    assert "申请人提交申请" in body and "已一次性告知补正" in body
+    assert "您的申请已提交" not in body and "需要您补正" not in body
 
 
 def test_applicants_and_staff_out_of_scope_do_not_see_the_case(submit, signed_in):
