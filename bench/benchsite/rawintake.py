@@ -27,7 +27,7 @@ import django
 
 django.setup()
 
-from django.db import connection, models, transaction  # noqa: E402
+from django.db import IntegrityError, connection, models, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from onething.accounts.models import User  # noqa: E402
@@ -189,28 +189,35 @@ def _intake(environ: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         Material(name=label, certificate_ref=number)
         for label, number in payload.certificates.items()
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(*_insert([stored], returning=True))
-        (stored.pk,) = cursor.fetchone()
-        stored.number = f"YJS{region_code}{now:%Y%m%d}{stored.pk:07d}"
-        event = _build(
-            stored,
-            seq=1,
-            prev_hash=GENESIS,
-            kind="submitted",
-            actor=actor,
-            channel="api",
-            reason="",
-            data={"data_items": [i.name for i in guide.items]},
-            task=None,
-        )
-        for material in materials:
-            material.application_id = stored.pk
-        keyed = SubmissionKey(user_id=actor.pk, key=key, digest=digest, application_id=stored.pk)
-        sources = field_sources(stored, settled.sources, stored_form=clean)
-        behind = {f"read:{k}": p for k, p in settled.filled.items()}
-        reads = sorted({p.access_id for p in {**behind, **settled.sources}.values() if p.access_id})
-        cursor.execute(*_the_rest(stored, event, materials, keyed, sources, reads))
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(*_insert([stored], returning=True))
+            (stored.pk,) = cursor.fetchone()
+            stored.number = f"YJS{region_code}{now:%Y%m%d}{stored.pk:07d}"
+            event = _build(
+                stored,
+                seq=1,
+                prev_hash=GENESIS,
+                kind="submitted",
+                actor=actor,
+                channel="api",
+                reason="",
+                data={"data_items": [i.name for i in guide.items]},
+                task=None,
+            )
+            for material in materials:
+                material.application_id = stored.pk
+            keyed = SubmissionKey(
+                user_id=actor.pk, key=key, digest=digest, application_id=stored.pk
+            )
+            sources = field_sources(stored, settled.sources, stored_form=clean)
+            behind = {f"read:{k}": p for k, p in settled.filled.items()}
+            reads = sorted(
+                {p.access_id for p in {**behind, **settled.sources}.values() if p.access_id}
+            )
+            cursor.execute(*_the_rest(stored, event, materials, keyed, sources, reads))
+    except IntegrityError:  # a retry with the same key won the race; the platform answers it
+        raise Refused("replay") from None
     application_out = {
         "number": stored.number,
         "one_thing": payload.one_thing,
