@@ -79,6 +79,8 @@ SHAPES: dict[str, TypeAdapter[Any]] = {
     "situations": TypeAdapter(list[_Situation] | None),
     "official_figures": TypeAdapter(dict[str, Any] | None),
     "result": TypeAdapter(_Result | None),
+    "materials": TypeAdapter(list[Any] | None),  # each entry is checked where it is read
+    "fields": TypeAdapter(list[Any] | None),
 }
 
 
@@ -226,7 +228,8 @@ def _load_item(
             "the promised limit cannot exceed the statutory one",
         )
     fee_amount, fee_basis = _fee(path, code, entry)
-    _shaped(path, code, entry, "result")
+    for key in ("result", "materials", "fields"):
+        _shaped(path, code, entry, key)
     result = entry.get("result") or {}
     item, _ = ServiceItem.objects.update_or_create(
         code=code,

@@ -2,6 +2,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from onething.catalog.loader import DATA_DIR, load_catalog
 from onething.catalog.models import OneThing, ServiceItem
@@ -163,3 +164,15 @@ def test_a_bad_count_is_named(org, data_copy):
     with pytest.raises(LoadError) as caught:
         load_catalog(data_copy)
     assert caught.value.details["field"] == "count" and "整数" in caught.value.message
+
+
+@pytest.mark.parametrize("key", ["materials", "fields"])
+def test_a_list_that_is_not_a_list_is_named(org, data_copy, key):
+    """Found by the fuzz test: ``materials: true`` once ended in a TypeError, not a LoadError."""
+    path = data_copy / "items" / "police.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["items"][0][key] = True
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(LoadError) as caught:
+        load_catalog(data_copy)
+    assert caught.value.details["field"] == key and "格式不正确" in caught.value.message
