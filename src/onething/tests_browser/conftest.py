@@ -102,7 +102,41 @@ def accessible():
 
 
 @pytest.fixture
-def demo_platform(transactional_db):
+def coming_years_entered(transactional_db):
+    """Deadlines counted from late December run into next year, which chinesecalendar knows only
+    from its release after the State Council's notice. Until then the platform says the year is
+    not known yet (``core.workdays``) and operators enter the notice as ``WorkdayOverride`` rows.
+    For a year the library does not know, these tests enter the one holiday the law itself
+    fixes (元旦, 1 January: 《全国年节及纪念日放假办法》第二条), so that the deadlines they
+    follow are dates whatever day they run on."""
+    import datetime as dt
+
+    import chinese_calendar
+    from django.utils import timezone
+
+    from onething.core.models import WorkdayOverride
+    from onething.core.workdays import overrides_changed
+
+    this_year = timezone.localdate().year
+    for year in (this_year, this_year + 1):
+        try:
+            chinese_calendar.is_workday(dt.date(year, 1, 1))
+        except NotImplementedError:
+            WorkdayOverride.objects.get_or_create(
+                date=dt.date(year, 1, 1),
+                defaults={
+                    "is_workday": False,
+                    "name": "元旦",
+                    "source": "《全国年节及纪念日放假办法》第二条（浏览器测试）",
+                },
+            )
+    overrides_changed()
+    yield
+    overrides_changed()  # the rows go with the test's database
+
+
+@pytest.fixture
+def demo_platform(transactional_db, coming_years_entered):
     from onething.accounts.demo import load_demo
     from onething.catalog.loader import load_catalog
     from onething.org.loader import load_org

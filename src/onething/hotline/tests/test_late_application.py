@@ -26,7 +26,7 @@ def complaint(agent, application):
     )
 
 
-def test_the_ticket_page_names_the_overdue_items(client, newborn_application, user):
+def test_the_ticket_page_names_the_overdue_items(client, newborn_application, user, on_a_workday):
     application = newborn_application()
     ticket = complaint(user("hotline"), application)
     open_tasks = list(application.tasks.filter(status__in=ACTIVE_TASKS))
