@@ -89,35 +89,6 @@ def mine(request: HttpRequest) -> list[CertificateOut]:
     return [_certificate_out(request, c) for c in certificates_held(_user(request))]
 
 
-@router.get(
-    "/{number}/verify",
-    response=CertificateVerificationOut,
-    auth=None,
-    summary="Verify a certificate by its number (public; no personal numbers)",
-)
-def verify(request: HttpRequest, number: str) -> CertificateVerificationOut:
-    verification = certificate_verify(number)
-    out = CertificateVerificationOut(
-        number=number.strip().upper(),
-        status=verification.status,
-        status_label=verification.label,
-        message=verification.message,
-        message_en=verification.message_en,
-    )
-    c = verification.certificate
-    trusted = verification.status in {
-        VerificationStatus.VALID,
-        VerificationStatus.REVOKED,
-        VerificationStatus.EXPIRED,
-    }
-    if c is not None and trusted:
-        out.type, out.type_name = c.type.code, c.type.name
-        out.holder, out.issuer = c.holder_public, c.issuer_name
-        out.issued_at, out.valid_until, out.revoked_at = c.issued_at, c.valid_until, c.revoked_at
-        out.digest = c.digest
-    return out
-
-
 class PickupIn(Schema):
     code: str
     id_number: str
@@ -185,3 +156,34 @@ def delivery_pickup_api(request: HttpRequest, number: str, payload: PickupIn) ->
         id_number=payload.id_number,
     )
     return _delivery_out(delivery)
+
+
+# after the /deliveries/… routes: "/deliveries/verify" is a delivery's path, not the
+# verification of a certificate numbered "deliveries" (routes match in the order declared)
+@router.get(
+    "/{number}/verify",
+    response=CertificateVerificationOut,
+    auth=None,
+    summary="Verify a certificate by its number (public; no personal numbers)",
+)
+def verify(request: HttpRequest, number: str) -> CertificateVerificationOut:
+    verification = certificate_verify(number)
+    out = CertificateVerificationOut(
+        number=number.strip().upper(),
+        status=verification.status,
+        status_label=verification.label,
+        message=verification.message,
+        message_en=verification.message_en,
+    )
+    c = verification.certificate
+    trusted = verification.status in {
+        VerificationStatus.VALID,
+        VerificationStatus.REVOKED,
+        VerificationStatus.EXPIRED,
+    }
+    if c is not None and trusted:
+        out.type, out.type_name = c.type.code, c.type.name
+        out.holder, out.issuer = c.holder_public, c.issuer_name
+        out.issued_at, out.valid_until, out.revoked_at = c.issued_at, c.valid_until, c.revoked_at
+        out.digest = c.digest
+    return out

@@ -52,3 +52,12 @@ def test_mine_lists_the_holders_certificates(client, birth_certificate, user):
     assert not ID_NUMBER.search(response.content.decode())
     others = client.get("/api/v1/certificates/mine", headers=bearer(user("lisi")))
     assert others.json() == []
+
+
+def test_a_delivery_path_is_never_taken_for_a_verification(client, user, demo):
+    """Found by schemathesis: GET /certificates/deliveries/verify answered, without a sign-in,
+    as the verification of a certificate numbered "deliveries"."""
+    path = "/api/v1/certificates/deliveries/verify"
+    assert client.get(path).status_code == 401
+    answer = client.get(path, headers=bearer(user("clerk")))
+    assert answer.status_code == 404 and "status_label" not in answer.json()
