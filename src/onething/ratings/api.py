@@ -15,7 +15,7 @@ from onething.cases.selectors import application_get, applications_of_applicant
 from onething.core.errors import NotFound, ValidationFailed
 from onething.org.models import Region, Window
 
-from .models import Channel, Rating, Rectification
+from .models import Rating, RatingChannel, Rectification
 from .selectors import Figures, department_statistics
 from .services import rating_submit
 
@@ -30,7 +30,7 @@ class RatingIn(Schema):
     level: int = Field(ge=1, le=5)  # 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意
     tags: list[str] = []
     comment: str = ""
-    channel: str = Channel.WEB
+    channel: RatingChannel = RatingChannel.WEB
     after_rectification: int | None = None  # the closed rectification this re-rating follows
 
 

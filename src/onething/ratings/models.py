@@ -25,7 +25,7 @@ class Target(models.TextChoices):
     WINDOW = "window", _("窗口服务")
 
 
-class Channel(models.TextChoices):
+class RatingChannel(models.TextChoices):
     WEB = "web", _("网上评价")
     WINDOW = "window", _("窗口评价器")
     APP = "app", _("移动端")
@@ -53,7 +53,7 @@ class Rating(models.Model):
     level = models.PositiveSmallIntegerField(_("评价等级"), choices=Level.choices)
     tags = models.JSONField(_("评价标签"), default=list, blank=True)
     comment = models.TextField(_("意见和建议"), blank=True)
-    channel = models.CharField(_("评价渠道"), max_length=12, choices=Channel.choices)
+    channel = models.CharField(_("评价渠道"), max_length=12, choices=RatingChannel.choices)
     created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
     # the rating this one replaces: the applicant's new rating after a rectification
     supersedes = models.ForeignKey(

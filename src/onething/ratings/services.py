@@ -44,7 +44,7 @@ from onething.notify.services import notify
 from onething.org.models import Department, Region, Window
 
 from .levels import BAD_LEVELS, Level, tags_for
-from .models import Channel, Rating, Rectification, Target
+from .models import Rating, RatingChannel, Rectification, Target
 from .workflow import rectification_next
 
 DEFAULT_RECTIFICATION_DAYS = 15
@@ -328,7 +328,7 @@ def rating_submit(
     level: int,
     tags: Iterable[str] = (),
     comment: str = "",
-    channel: str = Channel.WEB,
+    channel: str = RatingChannel.WEB,
     application: Application | None = None,
     task: Task | None = None,
     window: Window | None = None,
@@ -343,7 +343,7 @@ def rating_submit(
     chosen_level = _check_level(level)
     comment = (comment or "").strip()
     chosen_tags = _check_reasons(chosen_level, tags, comment)
-    if channel not in Channel.values:
+    if channel not in RatingChannel.values:
         raise ValidationFailed(
             code="channel_invalid",
             message="评价渠道只能是网上、窗口、移动端或12345热线。",

@@ -36,7 +36,7 @@ from onething.core.errors import (
 from onething.core.views import forbidden, not_found
 
 from .levels import BAD_LEVELS, LEVELS_HIGH_TO_LOW, TAG_GROUPS
-from .models import Channel, Rating, Rectification, Target
+from .models import Rating, RatingChannel, Rectification, Target
 from .selectors import (
     appeals_for_supervisor,
     department_statistics,
@@ -239,7 +239,7 @@ def rate(request: HttpRequest, number: str) -> HttpResponse:
             level=posted["level"] or 0,
             tags=posted["tags"],
             comment=posted["comment"],
-            channel=Channel.WEB,
+            channel=RatingChannel.WEB,
             application=application if task is None else None,
             task=task,
             after_rectification=block.after,

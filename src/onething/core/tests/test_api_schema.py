@@ -39,6 +39,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "rating_target_required",  # a rating names none of application, task, window
     "content_required",  # a ticket whose content is blank
     "period_invalid",  # a statistics period not shaped 2026, 2026Q1 or 2026-03
+    "tags_not_for_level",  # a rating's reasons that do not go with its level
 }
 
 # Who calls each operation: the demo user whose role it serves (the applicant by default), so
@@ -61,7 +62,7 @@ def caller(path: str) -> str:
     return next((user for pattern, user in CALLERS if pattern.match(path)), "zhangsan")
 
 
-EXAMPLES_PER_OPERATION = 10
+EXAMPLES_PER_OPERATION = 30
 
 
 @pytest.fixture(autouse=True)
@@ -205,3 +206,44 @@ def test_the_document_declares_the_error_answers():
     token = document["paths"]["/api/v1/auth/me"]["get"]["responses"]
     assert {"200", "401", "403"} <= {str(code) for code in token}
     assert "ErrorOut" in document["components"]["schemas"]
+
+
+def _named_types(annotation: object, found: dict[str, set[str]]) -> None:
+    """Every model and enum reachable from ``annotation``, by the name the document gives it."""
+    import enum
+    import typing
+
+    from pydantic import BaseModel
+
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum | BaseModel):
+        key = f"{annotation.__module__}.{annotation.__qualname__}"
+        if key in found.setdefault(annotation.__name__, set()):
+            return
+        found[annotation.__name__].add(key)
+        if issubclass(annotation, BaseModel):
+            for field in annotation.model_fields.values():
+                _named_types(field.annotation, found)
+        return
+    for argument in typing.get_args(annotation):
+        _named_types(argument, found)
+
+
+def test_no_two_schemas_of_the_document_share_a_name():
+    """The document names each model and enum by its class name, and a second class of the same
+    name silently replaces the first (the ratings' channel once read as the hotline's)."""
+    import importlib
+    import pkgutil
+
+    from pydantic import BaseModel
+
+    import onething
+
+    found: dict[str, set[str]] = {}
+    for module in pkgutil.walk_packages(onething.__path__, "onething."):
+        if not module.name.endswith(".api"):
+            continue
+        for value in vars(importlib.import_module(module.name)).values():
+            if isinstance(value, type) and issubclass(value, BaseModel):
+                _named_types(value, found)
+    assert len(found) > 50
+    assert {name: places for name, places in found.items() if len(places) > 1} == {}
