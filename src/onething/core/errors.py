@@ -54,3 +54,13 @@ def database_unavailable() -> Unavailable:
         "with the same Idempotency-Key is never accepted twice.",
         details={"retry_after": 5},
     )
+
+
+def nul_character() -> ValidationFailed:
+    """NUL (\\0) cannot be stored in PostgreSQL text, and no form of ours needs it."""
+    return ValidationFailed(
+        code="nul_character",
+        message="请求中含有空字符（\\0），请删除后重新提交。",
+        message_en="The request contains a NUL character (\\0); remove it and send it again.",
+        details={},
+    )

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import time
 from collections.abc import Callable
 
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from .errors import database_unavailable
+from .errors import DomainError, database_unavailable, nul_character
 
 logger = logging.getLogger(__name__)
 
@@ -115,3 +116,48 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(text, status=503, content_type="text/html; charset=utf-8")
         response["Retry-After"] = "5"
         return response
+
+
+def _error_response(request: HttpRequest, error: DomainError, status: int) -> HttpResponse:
+    """The error JSON for API clients, a short bilingual page (no template) for people."""
+    if request.path.startswith("/api/") or "json" in request.headers.get("Accept", ""):
+        return JsonResponse(
+            error.as_dict(), status=status, json_dumps_params={"ensure_ascii": False}
+        )
+    text = (
+        '<!doctype html><html lang="zh-Hans"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(error.message)}</title></head><body>"
+        f"<h1>{html.escape(error.message)}</h1>"
+        f'<p lang="en">{html.escape(error.message_en)}</p>'
+        '<p><a href="/">返回首页 · Home</a></p></body></html>'
+    )
+    return HttpResponse(text, status=status, content_type="text/html; charset=utf-8")
+
+
+# \u0000 in a JSON text, not preceded by an odd number of backslashes (that is the text "\u0000")
+JSON_NUL = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000")
+
+
+class NulCharacterMiddleware:
+    """A NUL character (\\0) in the address, the query, a form body or a JSON body answers 400
+    before any view runs: PostgreSQL text cannot hold it, so it would otherwise end as a 500
+    wherever it reached a query."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._holds_nul(request):
+            return _error_response(request, nul_character(), 400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _holds_nul(request: HttpRequest) -> bool:
+        if "\x00" in request.path_info or "%00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if request.content_type == "application/x-www-form-urlencoded":
+            return b"%00" in request.body
+        if request.content_type == "application/json":  # NUL is written \u0000 in JSON
+            return JSON_NUL.search(request.body) is not None
+        return False

@@ -40,6 +40,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "content_required",  # a ticket whose content is blank
     "period_invalid",  # a statistics period not shaped 2026, 2026Q1 or 2026-03
     "tags_not_for_level",  # a rating's reasons that do not go with its level
+    "nul_character",  # any string holding NUL (\u0000), which PostgreSQL text cannot store
 }
 
 # Who calls each operation: the demo user whose role it serves (the applicant by default), so
