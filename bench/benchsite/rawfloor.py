@@ -44,8 +44,12 @@ Start = Callable[[str, list[tuple[str, str]]], Any]
 
 
 def application(environ: dict[str, Any], start_response: Start) -> Iterable[bytes]:
-    status, answer = _submit(environ)
-    body = json.dumps(answer).encode()
+    return respond(start_response, *_submit(environ))
+
+
+def respond(start_response: Start, status: str, answer: dict[str, Any]) -> list[bytes]:
+    """The answer as JSON, with its length."""
+    body = json.dumps(answer, ensure_ascii=False, default=str).encode()
     start_response(
         status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
     )

@@ -77,11 +77,7 @@ def application(environ: dict[str, Any], start_response: Start) -> Iterable[byte
         status, answer = _intake(environ)
     except Refused as refused:
         status, answer = "409 Conflict", {"code": str(refused)}
-    body = json.dumps(answer, ensure_ascii=False, default=str).encode()
-    start_response(
-        status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
-    )
-    return [body]
+    return rawfloor.respond(start_response, status, answer)
 
 
 def _intake(environ: dict[str, Any]) -> tuple[str, dict[str, Any]]:
